@@ -1,0 +1,482 @@
+"""Typed models of ClassCharts data, parsed once at the edge.
+
+Every ``from_json`` takes the raw JSON value and the pupil's time zone and
+raises ``ShapeError`` when the value cannot be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any, Self
+
+from .parse import (
+    JSONObject,
+    ShapeError,
+    as_list,
+    as_object,
+    flag,
+    html_to_text,
+    integer,
+    optional_float,
+    optional_integer,
+    optional_text,
+    parse_clock,
+    parse_date,
+    parse_datetime,
+    text,
+)
+
+
+class AccountType(StrEnum):
+    """Who logs in: a student with a pupil code, or a parent with an email."""
+
+    STUDENT = "student"
+    PARENT = "parent"
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the school shows for a pupil (the ``display_*`` flags)."""
+
+    behaviour: bool
+    homework: bool
+    timetable: bool
+    detentions: bool
+    attendance: bool
+    announcements: bool
+    rewards: bool
+    badges: bool
+    custom_fields: bool
+
+    @classmethod
+    def from_json(cls, obj: JSONObject) -> Self:
+        """Read the flags from a pupil record."""
+        return cls(
+            behaviour=flag(obj, "display_behaviour"),
+            homework=flag(obj, "display_homework"),
+            timetable=flag(obj, "display_timetable"),
+            detentions=flag(obj, "display_detentions"),
+            attendance=flag(obj, "display_attendance")
+            and flag(obj, "display_attendance_percentage"),
+            announcements=flag(obj, "display_announcements"),
+            rewards=flag(obj, "display_rewards"),
+            badges=flag(obj, "display_event_badges"),
+            custom_fields=flag(obj, "display_custom_fields"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Pupil:
+    """A pupil: the student who logged in, or one child of a parent."""
+
+    id: int
+    name: str
+    first_name: str
+    last_name: str
+    school_name: str | None
+    timezone: str
+    features: Features
+    announcements_count: int | None
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse a pupil record (``/pupils`` item or the student's ping user)."""
+        obj = as_object(value, "pupil")
+        name = text(obj, "name")
+        return cls(
+            id=integer(obj, "id"),
+            name=name,
+            first_name=text(obj, "first_name") or name,
+            last_name=text(obj, "last_name"),
+            school_name=optional_text(obj, "school_name"),
+            timezone=text(obj, "timezone") or "Europe/London",
+            features=Features.from_json(obj),
+            announcements_count=optional_integer(obj, "announcements_count"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The account that logged in."""
+
+    type: AccountType
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """One lesson of a timetable day."""
+
+    subject: str
+    name: str
+    teacher: str
+    room: str
+    period_name: str
+    period: str
+    start: datetime
+    end: datetime
+    lesson_id: int | None
+    key: int | None
+    note: str
+
+    @property
+    def uid(self) -> str:
+        """A stable id; two lessons may share a period and even a key."""
+        return (
+            f"{self.start:%Y%m%d}-{self.period}-{self.lesson_id or ''}"
+            f"-{self.key or ''}-{self.start:%H%M}"
+        )
+
+    @classmethod
+    def from_json(cls, value: Any, zone: tzinfo) -> Self:
+        """Parse a timetable entry."""
+        obj = as_object(value, "lesson")
+        start = parse_datetime(obj.get("start_time"), "start_time", zone)
+        end = parse_datetime(obj.get("end_time"), "end_time", zone)
+        if end < start:
+            raise ShapeError("lesson ends before it starts")
+        return cls(
+            subject=text(obj, "subject_name") or text(obj, "lesson_name"),
+            name=text(obj, "lesson_name"),
+            teacher=text(obj, "teacher_name"),
+            room=text(obj, "room_name"),
+            period_name=text(obj, "period_name"),
+            period=text(obj, "period_number"),
+            start=start,
+            end=end,
+            lesson_id=optional_integer(obj, "lesson_id"),
+            key=optional_integer(obj, "key"),
+            note=text(obj, "note"),
+        )
+
+
+def parse_lessons(data: Any, zone: tzinfo) -> list[Lesson]:
+    """Parse a timetable day; ``[]`` or ``null`` means no lessons."""
+    lessons = [Lesson.from_json(item, zone) for item in as_list(data, "timetable")]
+    return sorted(lessons, key=lambda lesson: (lesson.start, lesson.end))
+
+
+@dataclass(frozen=True, slots=True)
+class Homework:
+    """A homework task with its completion status."""
+
+    id: int
+    status_id: int
+    title: str
+    subject: str
+    lesson: str
+    teacher: str
+    type: str
+    description_html: str
+    issue_date: date
+    due_date: date
+    state: str | None
+    ticked: bool
+    completion_minutes: int | None
+    mark: str | None
+
+    @property
+    def done(self) -> bool:
+        """Done when ticked by the pupil or marked completed by the teacher."""
+        return self.ticked or self.state == "completed"
+
+    @property
+    def description(self) -> str:
+        """The description as plain text."""
+        return html_to_text(self.description_html)
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse a homework item."""
+        obj = as_object(value, "homework")
+        status = as_object(obj.get("status"), "homework status")
+        minutes = optional_integer(obj, "completion_time_value")
+        if minutes is not None and text(obj, "completion_time_unit") == "hours":
+            minutes *= 60
+        return cls(
+            id=integer(obj, "id"),
+            status_id=integer(status, "id"),
+            title=text(obj, "title"),
+            subject=text(obj, "subject"),
+            lesson=text(obj, "lesson"),
+            teacher=text(obj, "teacher"),
+            type=text(obj, "homework_type"),
+            description_html=text(obj, "description"),
+            issue_date=parse_date(obj.get("issue_date"), "issue_date"),
+            due_date=parse_date(obj.get("due_date"), "due_date"),
+            state=optional_text(status, "state"),
+            ticked=text(status, "ticked") == "yes",
+            completion_minutes=minutes,
+            mark=optional_text(status, "mark"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityItem:
+    """One item of a pupil's activity feed: a behaviour point, detention, notice."""
+
+    id: int
+    type: str
+    polarity: str
+    reason: str
+    score: int
+    timestamp: datetime
+    teacher: str
+    lesson: str | None
+    room: str | None
+    note: str | None
+
+    @classmethod
+    def from_json(cls, value: Any, zone: tzinfo) -> Self:
+        """Parse an activity item; its zone-less timestamp is local school time."""
+        obj = as_object(value, "activity item")
+        return cls(
+            id=integer(obj, "id"),
+            type=text(obj, "type"),
+            polarity=text(obj, "polarity"),
+            reason=text(obj, "reason"),
+            score=optional_integer(obj, "score") or 0,
+            timestamp=parse_datetime(obj.get("timestamp"), "timestamp", zone),
+            teacher=text(obj, "teacher_name"),
+            lesson=optional_text(obj, "lesson_name"),
+            room=optional_text(obj, "room_name"),
+            note=optional_text(obj, "note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    """A page of activity, newest first, and the id to page back from."""
+
+    items: list[ActivityItem]
+    last_id: int | None
+
+    @classmethod
+    def from_json(cls, data: Any, meta: JSONObject, zone: tzinfo) -> Self:
+        """Parse an activity page; ``meta.last_id`` is a number or ``false``."""
+        items = [ActivityItem.from_json(item, zone) for item in as_list(data, "data")]
+        return cls(items=items, last_id=optional_integer(meta, "last_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourSummary:
+    """Behaviour point totals for a date range."""
+
+    positive: int
+    negative: int
+    positive_reasons: dict[str, int] = field(default_factory=dict)
+    negative_reasons: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def net(self) -> int:
+        """Positive minus negative points."""
+        return self.positive - self.negative
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse ``/behaviour``; reason maps may arrive as ``[]``."""
+        obj = as_object(value, "data")
+        positive = negative = 0
+        for index, bucket in enumerate(as_list(obj.get("timeline"), "timeline")):
+            entry = as_object(bucket, f"timeline[{index}]")
+            positive += abs(optional_integer(entry, "positive") or 0)
+            negative += abs(optional_integer(entry, "negative") or 0)
+        return cls(
+            positive=positive,
+            negative=negative,
+            positive_reasons=_counts(obj.get("positive_reasons"), "positive_reasons"),
+            negative_reasons=_counts(obj.get("negative_reasons"), "negative_reasons"),
+        )
+
+
+def _counts(value: Any, what: str) -> dict[str, int]:
+    """Read a ``{reason: count}`` map."""
+    obj = as_object(value if value is not None else {}, what)
+    return {str(key): optional_integer(obj, key) or 0 for key in obj}
+
+
+@dataclass(frozen=True, slots=True)
+class Detention:
+    """A detention; date and time may be unknown for old ones."""
+
+    id: int
+    attended: str
+    start: datetime | None
+    length_minutes: int | None
+    location: str | None
+    reason: str | None
+    subject: str | None
+    teacher: str | None
+    type: str | None
+
+    @property
+    def end(self) -> datetime | None:
+        """When it ends, if start and length are known."""
+        if self.start is None or self.length_minutes is None:
+            return None
+        return self.start + timedelta(minutes=self.length_minutes)
+
+    @classmethod
+    def from_json(cls, value: Any, zone: tzinfo) -> Self:
+        """Parse a detention; ``date`` carries a local date, ``time`` the clock."""
+        obj = as_object(value, "detention")
+        start = None
+        if obj.get("date") and obj.get("time"):
+            day = parse_date(obj["date"], "date")
+            clock = parse_clock(obj["time"], "time")
+            start = datetime.combine(day, clock, tzinfo=zone)
+        lesson = as_object(obj.get("lesson") or {}, "lesson")
+        subject = as_object(lesson.get("subject") or {}, "subject")
+        teacher = as_object(obj.get("teacher") or {}, "teacher")
+        behaviour = as_object(obj.get("lesson_pupil_behaviour") or {}, "behaviour")
+        kind = as_object(obj.get("detention_type") or {}, "detention_type")
+        teacher_name = " ".join(
+            part
+            for part in (text(teacher, "title"), text(teacher, "last_name"))
+            if part
+        )
+        return cls(
+            id=integer(obj, "id"),
+            attended=text(obj, "attended") or "pending",
+            start=start,
+            length_minutes=optional_integer(obj, "length"),
+            location=optional_text(obj, "location"),
+            reason=optional_text(behaviour, "reason"),
+            subject=optional_text(subject, "name"),
+            teacher=teacher_name or None,
+            type=optional_text(kind, "name"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A school announcement."""
+
+    id: int
+    title: str
+    description: str
+    teacher: str
+    timestamp: datetime
+    viewed: bool
+
+    @classmethod
+    def from_json(cls, value: Any, zone: tzinfo) -> Self:
+        """Parse an announcement; its description is HTML."""
+        obj = as_object(value, "announcement")
+        return cls(
+            id=integer(obj, "id"),
+            title=text(obj, "title"),
+            description=html_to_text(text(obj, "description")),
+            teacher=text(obj, "teacher_name"),
+            timestamp=parse_datetime(obj.get("timestamp"), "timestamp", zone),
+            viewed=text(obj, "state") == "viewed",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """An event badge and how often the pupil earned it."""
+
+    id: int
+    name: str
+    times_awarded: int
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse a badge."""
+        obj = as_object(value, "badge")
+        awarded = as_list(obj.get("pupil_badges"), "pupil_badges")
+        return cls(
+            id=integer(obj, "id"), name=text(obj, "name"), times_awarded=len(awarded)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """Attendance for a range: the school's percentage and late marks."""
+
+    percentage: float | None
+    late_count: int
+    absent_count: int
+
+    @classmethod
+    def from_json(cls, data: Any, meta: JSONObject) -> Self:
+        """Parse ``/attendance``; ``late_minutes`` may be ``""``."""
+        late = absent = 0
+        for day, sessions in as_object(data, "data").items():
+            for name, mark in as_object(sessions, f"day {day}").items():
+                entry = as_object(mark, f"{day} {name}")
+                status = text(entry, "status")
+                late += status == "late"
+                absent += status == "absent"
+                optional_integer(entry, "late_minutes")  # validates the quirk
+        return cls(
+            percentage=optional_float(meta, "percentage"),
+            late_count=late,
+            absent_count=absent,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CustomField:
+    """A school-defined field, such as a reading age."""
+
+    id: int
+    name: str
+    value: str
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse one custom field."""
+        obj = as_object(value, "custom field")
+        return cls(
+            id=integer(obj, "id"), name=text(obj, "name"), value=text(obj, "value")
+        )
+
+
+def parse_custom_fields(data: Any) -> list[CustomField]:
+    """Parse ``/customfields``: ``{"note": ..., "fields": [...]}``."""
+    obj = as_object(data, "data")
+    return [
+        CustomField.from_json(item) for item in as_list(obj.get("fields"), "fields")
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Reward:
+    """An item of the school's reward shop."""
+
+    id: int
+    name: str
+    price: int
+    purchased_count: int
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse a reward; ``purchased_count`` may be ``"2"`` or ``0``."""
+        obj = as_object(value, "reward")
+        return cls(
+            id=integer(obj, "id"),
+            name=text(obj, "name"),
+            price=optional_integer(obj, "price") or 0,
+            purchased_count=optional_integer(obj, "purchased_count") or 0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RewardShop:
+    """The pupil's reward balance and the shop's items."""
+
+    balance: int
+    items: list[Reward]
+
+    @classmethod
+    def from_json(cls, data: Any, meta: JSONObject) -> Self:
+        """Parse ``/rewards``; the balance lives in ``meta``."""
+        return cls(
+            balance=integer(meta, "pupil_score_balance"),
+            items=[Reward.from_json(item) for item in as_list(data, "data")],
+        )
