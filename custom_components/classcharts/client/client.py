@@ -217,11 +217,8 @@ class ClassChartsClient:
                 self._student = student
                 self.account = Account(AccountType.STUDENT, student.id, student.name)
             else:
-                account_id = user.get("id")
-                if not isinstance(account_id, int):
-                    raise ShapeError("data.user.id should be a number")
                 self.account = Account(
-                    AccountType.PARENT, account_id, text(user, "name")
+                    AccountType.PARENT, integer(user, "id"), text(user, "name")
                 )
         except ShapeError as err:
             raise ClassChartsResponseError(f"POST ping: {err}") from err
