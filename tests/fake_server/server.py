@@ -1,0 +1,245 @@
+"""The fake ClassCharts aiohttp server and its test controls."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime
+import json
+import time
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from .data import (
+    CHILD_IDS,
+    PARENT_EMAIL,
+    PARENT_PASSWORD,
+    FakeActivity,
+    FakeHomework,
+    build_pupils,
+)
+from .routing import Failure, LoggedRequest, Override, RequestRouter, Session
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["FakeClassCharts", "LoggedRequest"]
+
+
+class FakeClassCharts(RequestRouter):
+    """A fake www.classcharts.com with the Tes session check, tokens and seeded pupils."""
+
+    def __init__(
+        self,
+        today: date | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        token_lifetime: float = 180.0,
+        timezone: str = "Europe/London",
+        activity_page_size: int = 50,
+    ) -> None:
+        """Create the server state; nothing listens until start()."""
+        self.tz = ZoneInfo(timezone)
+        self.today = today or datetime.now(self.tz).date()
+        self.clock = clock
+        self.token_lifetime = token_lifetime
+        self.activity_page_size = activity_page_size
+        self.pupils, self._ids = build_pupils(self.today)
+        self.holidays: set[date] = set()
+        self.latency = 0.0
+        self.captcha_required = False
+        self.parent_password = PARENT_PASSWORD
+        self.parent_children: list[int] = list(CHILD_IDS)
+        self.requests: list[LoggedRequest] = []
+        self.base_url = ""
+        self.port = 0
+        self._sessions: dict[str, Session] = {}
+        self._failures: list[Failure] = []
+        self._overrides: list[Override] = []
+        self._runner: web.AppRunner | None = None
+        self._stopping = asyncio.Event()
+        self._counter = 0
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Start listening (on the previous port after a stop) and return the base URL."""
+        if self._runner is not None:
+            raise RuntimeError("already started")
+        self._stopping = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+        await runner.setup()
+        site = web.TCPSite(runner, host, port or self.port)
+        await site.start()
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        self.base_url = f"http://{host}:{self.port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Stop listening; hanging requests are released first."""
+        self._stopping.set()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    # ---- controls --------------------------------------------------------------------
+
+    def clear_requests(self) -> None:
+        """Forget the logged requests."""
+        self.requests.clear()
+
+    def api_requests(self, path_contains: str = "") -> list[LoggedRequest]:
+        """Return logged API requests whose path contains the text."""
+        return [
+            r
+            for r in self.requests
+            if r.path.startswith("/apiv2") and path_contains in r.path
+        ]
+
+    def fail_next(
+        self,
+        count: int = 1,
+        *,
+        status: int | None = None,
+        timeout: bool = False,
+        html: bool = False,
+        malformed: bool = False,
+        wrong_shape: bool = False,
+        retry_after: int | None = None,
+        path_contains: str | None = None,
+    ) -> None:
+        """Make the next count matching requests fail in the given way (default HTTP 500)."""
+        self._failures.append(
+            Failure(
+                count,
+                status,
+                timeout,
+                html,
+                malformed,
+                wrong_shape,
+                retry_after,
+                path_contains,
+            )
+        )
+
+    def expire_sessions(self) -> None:
+        """Kill every login session and token now."""
+        for session in self._sessions.values():
+            session.alive = False
+
+    def forget_sessions(self) -> None:
+        """Forget every session cookie, so API calls get the Tes redirect."""
+        self._sessions.clear()
+
+    def change_password(self, email: str, new_password: str) -> None:
+        """Change the parent's password."""
+        if email.strip().lower() != PARENT_EMAIL:
+            raise KeyError(email)
+        self.parent_password = new_password
+
+    def remove_pupil(self, pupil_id: int) -> None:
+        """Take that child away from the parent account."""
+        self.parent_children.remove(pupil_id)
+
+    def add_behaviour_point(
+        self,
+        pupil_id: int,
+        *,
+        polarity: str = "positive",
+        reason: str = "Excellent effort",
+        score: int | None = None,
+        teacher: str = "Mr P Example",
+        lesson: str | None = "9X/Ma2",
+        timestamp: datetime | None = None,
+    ) -> int:
+        """Add a behaviour point (now by default, on the fake today) and return its activity id."""
+        if timestamp is None:
+            now = datetime.now(self.tz)
+            timestamp = datetime.combine(self.today, now.time().replace(microsecond=0))
+        elif timestamp.tzinfo is not None:
+            timestamp = timestamp.astimezone(self.tz).replace(tzinfo=None)
+        if score is None:
+            score = {"positive": 1, "negative": -1}.get(polarity, 0)
+        activity_id = self._ids.next("activity")
+        self.pupils[pupil_id].activity.append(
+            FakeActivity(
+                activity_id,
+                timestamp,
+                polarity,
+                reason,
+                score,
+                lesson_name=lesson,
+                teacher_name=teacher,
+            )
+        )
+        return activity_id
+
+    def add_homework(
+        self,
+        pupil_id: int,
+        *,
+        title: str,
+        subject: str = "Science",
+        due_date: date,
+        issue_date: date | None = None,
+        description: str = "<p>Do it</p>",
+    ) -> int:
+        """Add a homework to a pupil and return its id."""
+        pupil = self.pupils[pupil_id]
+        cls = next(
+            (
+                s.cls
+                for day in pupil.timetable.values()
+                for s in day
+                if s.cls.subject == subject
+            ),
+            None,
+        )
+        homework = FakeHomework(
+            self._ids.next("homework"),
+            self._ids.next("status"),
+            title,
+            subject,
+            cls.name if cls else f"{subject[:2]}1",
+            cls.teacher if cls else "Mr P Example",
+            issue_date or self.today,
+            due_date,
+            description=description,
+        )
+        pupil.homeworks.append(homework)
+        return homework.id
+
+    def set_response(
+        self,
+        endpoint: str,
+        body: object,
+        *,
+        status: int = 200,
+        content_type: str = "application/json",
+        times: int | None = 1,
+    ) -> None:
+        """Serve this raw body for the next authenticated calls to that endpoint."""
+        if isinstance(body, bytes):
+            raw = body
+        elif isinstance(body, str):
+            raw = body.encode()
+        else:
+            raw = json.dumps(body).encode()
+        self._overrides.append(Override(endpoint, raw, status, content_type, times))
+
+    def clear_overrides(self) -> None:
+        """Drop every set_response override and pending failure."""
+        self._overrides.clear()
+        self._failures.clear()
+
+    def homework(self, homework_id: int) -> FakeHomework:
+        """Return the homework with that id."""
+        for pupil in self.pupils.values():
+            for homework in pupil.homeworks:
+                if homework.id == homework_id:
+                    return homework
+        raise KeyError(homework_id)
