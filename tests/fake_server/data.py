@@ -219,7 +219,6 @@ def _seed_homework(ada: FakePupil, ben: FakePupil, today: date, ids: Ids) -> Non
         "Plant cells",
         today - d(days=6),
         today + d(days=1),
-        state="not_completed",
     )
     hw(
         ben,

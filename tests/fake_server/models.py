@@ -157,7 +157,7 @@ class Ids:
 
     def next(self, kind: str) -> int:
         """Return the next id of that kind."""
-        value = getattr(self, kind) + 1
+        value = int(getattr(self, kind)) + 1
         setattr(self, kind, value)
         return value
 

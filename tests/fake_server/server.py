@@ -22,7 +22,7 @@ from .data import (
 from .routing import Failure, LoggedRequest, Override, RequestRouter, Session
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 __all__ = ["FakeClassCharts", "LoggedRequest"]
 
@@ -38,6 +38,7 @@ class FakeClassCharts(RequestRouter):
         token_lifetime: float = 180.0,
         timezone: str = "Europe/London",
         activity_page_size: int = 50,
+        holidays: Iterable[date] = (),
     ) -> None:
         """Create the server state; nothing listens until start()."""
         self.tz = ZoneInfo(timezone)
@@ -46,7 +47,7 @@ class FakeClassCharts(RequestRouter):
         self.token_lifetime = token_lifetime
         self.activity_page_size = activity_page_size
         self.pupils, self._ids = build_pupils(self.today)
-        self.holidays: set[date] = set()
+        self.holidays: set[date] = set(holidays)
         self.latency = 0.0
         self.captcha_required = False
         self.parent_password = PARENT_PASSWORD
@@ -232,8 +233,11 @@ class FakeClassCharts(RequestRouter):
         self._overrides.append(Override(endpoint, raw, status, content_type, times))
 
     def clear_overrides(self) -> None:
-        """Drop every set_response override and pending failure."""
+        """Drop every set_response override."""
         self._overrides.clear()
+
+    def clear_failures(self) -> None:
+        """Drop every pending fail_next failure."""
         self._failures.clear()
 
     def homework(self, homework_id: int) -> FakeHomework:
