@@ -1,0 +1,85 @@
+"""The ClassCharts integration."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiohttp import DummyCookieJar
+
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_create_clientsession
+
+from .client import (
+    DEFAULT_BASE_URL,
+    AccountType,
+    ClassChartsClient,
+    Credentials,
+    ParentCredentials,
+    StudentCredentials,
+)
+from .const import (
+    BASE_URL_ENV,
+    CONF_ACCOUNT_TYPE,
+    CONF_CODE,
+    CONF_DATE_OF_BIRTH,
+    LOGGER,
+    classcharts_base_url,
+)
+from .coordinator import (
+    ClassChartsConfigEntry,
+    ClassChartsCoordinator,
+    ClassChartsRuntimeData,
+)
+
+PLATFORMS: list[Platform] = [
+    Platform.CALENDAR,
+    Platform.SENSOR,
+    Platform.TODO,
+]
+
+
+def credentials_from_data(data: dict[str, str]) -> Credentials:
+    """Rebuild the client credentials stored in a config entry."""
+    if data[CONF_ACCOUNT_TYPE] == AccountType.STUDENT:
+        return StudentCredentials(
+            code=data[CONF_CODE],
+            date_of_birth=date.fromisoformat(data[CONF_DATE_OF_BIRTH]),
+        )
+    return ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD])
+
+
+def create_client(hass: HomeAssistant, credentials: Credentials) -> ClassChartsClient:
+    """A client with a session of its own that stores no cookies.
+
+    The client keeps its cookies itself, so nothing of this account's session
+    ends up in a jar that another integration could read.
+    """
+    base_url = classcharts_base_url()
+    if base_url != DEFAULT_BASE_URL:
+        LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
+    session = async_create_clientsession(hass, cookie_jar=DummyCookieJar())
+    return ClassChartsClient(session, credentials, base_url=base_url)
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
+    """Log in, fetch the first data, and set up the platforms."""
+    client = create_client(hass, credentials_from_data(dict(entry.data)))
+    coordinator = ClassChartsCoordinator(hass, entry, client)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = ClassChartsRuntimeData(client=client, coordinator=coordinator)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    return True
+
+
+async def _async_options_updated(
+    hass: HomeAssistant, entry: ClassChartsConfigEntry
+) -> None:
+    """Reload so a changed choice of pupils takes effect."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
+    """Unload the platforms."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -1,0 +1,365 @@
+"""Config flow: student or parent login, children, reauth, reconfigure, options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+import re
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    DateSelector,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.util import dt as dt_util
+
+from .client import (
+    Account,
+    AccountType,
+    ClassChartsAuthenticationError,
+    ClassChartsClient,
+    ClassChartsConnectionError,
+    ClassChartsError,
+    ClassChartsRateLimitError,
+    Credentials,
+    ParentCredentials,
+    Pupil,
+    StudentCredentials,
+    normalise_pupil_code,
+)
+from .const import (
+    CONF_ACCOUNT_TYPE,
+    CONF_CODE,
+    CONF_DATE_OF_BIRTH,
+    CONF_EXCLUDED_PUPILS,
+    CONF_PUPILS,
+    DOMAIN,
+    LOGGER,
+    classcharts_base_url,
+)
+
+MAX_PASSWORD_LENGTH = 256
+PUPIL_CODE = re.compile(r"^[A-Z0-9]{4,20}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+OLDEST_DATE_OF_BIRTH = date(1900, 1, 1)
+
+STUDENT_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_CODE): TextSelector(),
+        vol.Required(CONF_DATE_OF_BIRTH): DateSelector(),
+    }
+)
+PARENT_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_EMAIL): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
+        ),
+        vol.Required(CONF_PASSWORD): TextSelector(
+            TextSelectorConfig(
+                type=TextSelectorType.PASSWORD, autocomplete="current-password"
+            )
+        ),
+    }
+)
+
+
+def _schema(account_type: AccountType) -> vol.Schema:
+    return STUDENT_SCHEMA if account_type is AccountType.STUDENT else PARENT_SCHEMA
+
+
+def parse_credentials(
+    account_type: AccountType, user_input: Mapping[str, Any]
+) -> tuple[Credentials | None, dict[str, str]]:
+    """Check the form before anything is sent; return credentials or errors."""
+    if account_type is AccountType.STUDENT:
+        code = normalise_pupil_code(str(user_input.get(CONF_CODE, "")))
+        if not PUPIL_CODE.fullmatch(code):
+            return None, {CONF_CODE: "invalid_code"}
+        try:
+            born = date.fromisoformat(str(user_input.get(CONF_DATE_OF_BIRTH, "")))
+        except ValueError:
+            return None, {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"}
+        if not OLDEST_DATE_OF_BIRTH <= born < dt_util.now().date():
+            return None, {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"}
+        return StudentCredentials(code=code, date_of_birth=born), {}
+    email = str(user_input.get(CONF_EMAIL, "")).strip()
+    password = str(user_input.get(CONF_PASSWORD, ""))
+    if not EMAIL.fullmatch(email):
+        return None, {CONF_EMAIL: "invalid_email"}
+    if not password:
+        return None, {CONF_PASSWORD: "empty_password"}
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return None, {CONF_PASSWORD: "password_too_long"}
+    return ParentCredentials(email=email, password=password), {}
+
+
+def entry_data(credentials: Credentials) -> dict[str, str]:
+    """What a config entry stores: the account type and its credentials."""
+    if isinstance(credentials, StudentCredentials):
+        return {
+            CONF_ACCOUNT_TYPE: AccountType.STUDENT.value,
+            CONF_CODE: credentials.code,
+            CONF_DATE_OF_BIRTH: credentials.date_of_birth.isoformat(),
+        }
+    return {
+        CONF_ACCOUNT_TYPE: AccountType.PARENT.value,
+        CONF_EMAIL: credentials.email,
+        CONF_PASSWORD: credentials.password,
+    }
+
+
+def account_unique_id(account: Account) -> str:
+    """The config entry's unique id: the ClassCharts account."""
+    return f"{account.type.value}-{account.id}"
+
+
+def _pupil_selector(pupils: list[Pupil]) -> SelectSelector:
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[
+                SelectOptionDict(value=str(pupil.id), label=pupil.name)
+                for pupil in pupils
+            ],
+            multiple=True,
+        )
+    )
+
+
+class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Add a ClassCharts account."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._client: ClassChartsClient | None = None
+        self._credentials: Credentials | None = None
+        self._account: Account | None = None
+        self._pupils: list[Pupil] = []
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Choose the included children (parent accounts)."""
+        return ClassChartsOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """Only a parent account has something to choose."""
+        return config_entry.data.get(CONF_ACCOUNT_TYPE) == AccountType.PARENT
+
+    async def _try_login(
+        self, account_type: AccountType, user_input: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Validate the form and log in; return form errors (empty on success)."""
+        credentials, errors = parse_credentials(account_type, user_input)
+        if credentials is None:
+            return errors
+        client = ClassChartsClient(
+            async_get_clientsession(self.hass),
+            credentials,
+            base_url=classcharts_base_url(),
+        )
+        try:
+            account = await client.login()
+        except ClassChartsAuthenticationError:
+            return {"base": "invalid_auth"}
+        except (ClassChartsConnectionError, ClassChartsRateLimitError):
+            return {"base": "cannot_connect"}
+        except ClassChartsError as err:
+            LOGGER.warning("Unexpected answer from ClassCharts: %s", err)
+            return {"base": "unknown"}
+        self._client, self._credentials, self._account = client, credentials, account
+        return {}
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask who is logging in."""
+        return self.async_show_menu(step_id="user", menu_options=["student", "parent"])
+
+    async def async_step_student(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Log in with a pupil code and date of birth."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._try_login(AccountType.STUDENT, user_input)
+            if not errors:
+                assert self._account and self._credentials  # noqa: S101
+                await self.async_set_unique_id(account_unique_id(self._account))
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=self._account.name, data=entry_data(self._credentials)
+                )
+        return self._show(AccountType.STUDENT, "student", user_input, errors)
+
+    async def async_step_parent(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Log in with an email address and password."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._try_login(AccountType.PARENT, user_input)
+            if not errors:
+                assert self._account and self._client  # noqa: S101
+                await self.async_set_unique_id(account_unique_id(self._account))
+                self._abort_if_unique_id_configured()
+                try:
+                    self._pupils = await self._client.get_pupils()
+                except ClassChartsError:
+                    errors = {"base": "cannot_connect"}
+                else:
+                    if not self._pupils:
+                        return self.async_abort(reason="no_pupils")
+                    return await self.async_step_pupils()
+        return self._show(AccountType.PARENT, "parent", user_input, errors)
+
+    async def async_step_pupils(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose which children to include (all by default)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            chosen = set(user_input.get(CONF_PUPILS, []))
+            if chosen:
+                assert self._account and self._credentials  # noqa: S101
+                excluded = [p.id for p in self._pupils if str(p.id) not in chosen]
+                return self.async_create_entry(
+                    title=self._account.name,
+                    data=entry_data(self._credentials),
+                    options={CONF_EXCLUDED_PUPILS: excluded},
+                )
+            errors = {CONF_PUPILS: "no_pupils_selected"}
+        return self.async_show_form(
+            step_id="pupils",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(
+                        CONF_PUPILS, default=[str(p.id) for p in self._pupils]
+                    ): _pupil_selector(self._pupils)
+                }
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """ClassCharts refused the stored credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the new password (or pupil code and date of birth)."""
+        return await self._update_credentials(
+            "reauth_confirm", self._get_reauth_entry(), user_input
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the credentials of the same account."""
+        return await self._update_credentials(
+            "reconfigure", self._get_reconfigure_entry(), user_input
+        )
+
+    async def _update_credentials(
+        self,
+        step_id: str,
+        entry: ConfigEntry,
+        user_input: dict[str, Any] | None,
+    ) -> ConfigFlowResult:
+        """Shared by reauth and reconfigure: log in, same account only."""
+        account_type = AccountType(entry.data[CONF_ACCOUNT_TYPE])
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await self._try_login(account_type, user_input)
+            if not errors:
+                assert self._account and self._credentials  # noqa: S101
+                await self.async_set_unique_id(account_unique_id(self._account))
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
+                return self.async_update_reload_and_abort(
+                    entry, data_updates=entry_data(self._credentials)
+                )
+        suggested = user_input or {
+            key: value
+            for key, value in entry.data.items()
+            if key in {CONF_EMAIL, CONF_CODE}
+        }
+        return self._show(account_type, step_id, suggested, errors, entry.title)
+
+    def _show(
+        self,
+        account_type: AccountType,
+        step_id: str,
+        user_input: Mapping[str, Any] | None,
+        errors: dict[str, str],
+        name: str = "",
+    ) -> ConfigFlowResult:
+        """Show a login form that keeps what was typed (but never a password)."""
+        suggested = {
+            key: value for key, value in (user_input or {}).items() if key != CONF_PASSWORD
+        }
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                _schema(account_type), suggested
+            ),
+            errors=errors,
+            description_placeholders={"name": name},
+        )
+
+
+class ClassChartsOptionsFlow(OptionsFlow):
+    """Choose which of a parent's children are included."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show every child on the account; the included ones are ticked."""
+        client = self.config_entry.runtime_data.client
+        try:
+            pupils = await client.get_pupils()
+        except ClassChartsError:
+            return self.async_abort(reason="cannot_connect")
+        excluded = set(self.config_entry.options.get(CONF_EXCLUDED_PUPILS, []))
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            chosen = set(user_input.get(CONF_PUPILS, []))
+            if chosen:
+                return self.async_create_entry(
+                    data={
+                        CONF_EXCLUDED_PUPILS: [
+                            p.id for p in pupils if str(p.id) not in chosen
+                        ]
+                    }
+                )
+            errors = {CONF_PUPILS: "no_pupils_selected"}
+        included = [str(p.id) for p in pupils if p.id not in excluded]
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Required(CONF_PUPILS): _pupil_selector(pupils)}),
+                {CONF_PUPILS: included},
+            ),
+            errors=errors,
+        )

@@ -1,0 +1,296 @@
+"""The coordinator: one login per poll, every pupil of the account at once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_track_point_in_time
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .client import (
+    AccountType,
+    BehaviourSummary,
+    ClassChartsClient,
+    ClassChartsError,
+    ClassChartsRateLimitError,
+    Pupil,
+)
+from .const import CONF_EXCLUDED_PUPILS, DOMAIN, LOGGER
+from .data import AccountData, PupilData, school_year_start
+from .errors import update_error
+from .schedule import (
+    POLL_INTERVAL,
+    Dataset,
+    Mode,
+    due_datasets,
+    mode_at,
+    next_poll,
+    retry_after_failure,
+)
+from .timetable import TimetableCache
+
+HOMEWORK_DAYS_BACK = 28
+HOMEWORK_DAYS_AHEAD = 42
+TIMETABLE_DAYS_AHEAD = 6
+
+type ClassChartsConfigEntry = ConfigEntry[ClassChartsRuntimeData]
+
+
+@dataclass
+class ClassChartsRuntimeData:
+    """What a loaded config entry holds."""
+
+    client: ClassChartsClient
+    coordinator: ClassChartsCoordinator
+
+
+@dataclass
+class _PupilState:
+    """What the coordinator remembers about one pupil between polls."""
+
+    pupil: Pupil
+    timetable: TimetableCache
+    fetched: dict[Dataset, datetime] = field(default_factory=dict)
+    values: dict[Dataset, Any] = field(default_factory=dict)
+
+
+def wanted_datasets(pupil: Pupil, account_type: AccountType) -> set[Dataset]:
+    """The data the school shows for this pupil (``display_*`` flags)."""
+    features = pupil.features
+    wanted = {
+        Dataset.ACTIVITY: features.behaviour,
+        Dataset.BEHAVIOUR: features.behaviour,
+        Dataset.HOMEWORK: features.homework,
+        Dataset.TIMETABLE: features.timetable,
+        Dataset.DETENTIONS: features.detentions,
+        Dataset.ANNOUNCEMENTS: features.announcements,
+        Dataset.ATTENDANCE: features.attendance,
+        Dataset.REWARDS: features.rewards and account_type is AccountType.STUDENT,
+    }
+    return {dataset for dataset, shown in wanted.items() if shown}
+
+
+class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
+    """Polls ClassCharts on a school-day schedule and keeps a per-pupil cache."""
+
+    config_entry: ClassChartsConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ClassChartsConfigEntry,
+        client: ClassChartsClient,
+    ) -> None:
+        """Set up the coordinator; the first poll happens at entry setup."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=POLL_INTERVAL[Mode.QUIET],
+        )
+        self.client = client
+        self._states: dict[int, _PupilState] = {}
+        self._pupils_fetched: datetime | None = None
+        self._failures = 0
+        self._unsub_tick: CALLBACK_TYPE | None = None
+
+    def timetable(self, pupil_id: int) -> TimetableCache:
+        """The timetable cache of a pupil (for calendar range queries)."""
+        return self._states[pupil_id].timetable
+
+    def now(self) -> datetime:
+        """The current time in the school's time zone."""
+        first = next(iter(self._states), 0)
+        return dt_util.now(self.client.pupil_zone(first))
+
+    def invalidate(self, pupil_id: int, dataset: Dataset) -> None:
+        """Make the next poll fetch ``dataset`` again (after a change we made)."""
+        if state := self._states.get(pupil_id):
+            state.fetched.pop(dataset, None)
+
+    async def _async_update_data(self) -> AccountData:
+        """Fetch what is due, keep what is not."""
+        now = self.now()
+        try:
+            await self._poll(now)
+        except ClassChartsError as err:
+            self._failures += 1
+            wait = retry_after_failure(self._failures, now, self._lessons_today(now))
+            if isinstance(err, ClassChartsRateLimitError) and err.retry_after:
+                wait = max(wait, timedelta(seconds=err.retry_after))
+            self.update_interval = wait
+            raise update_error(err) from err
+        self._failures = 0
+        self.update_interval = next_poll(now, self._lessons_today(now))
+        data = self._snapshot()
+        self._schedule_tick(data)
+        return data
+
+    async def _poll(self, now: datetime) -> None:
+        """One poll: the pupil list when due, then every due dataset at once."""
+        if not self._states or self._pupils_fetched is None or (
+            self._pupils_fetched.date() != now.date()
+        ):
+            await self._update_pupils()
+            self._pupils_fetched = now
+        mode = mode_at(now, self._lessons_today(now))
+        jobs: list[Awaitable[None]] = []
+        for state in self._states.values():
+            wanted = wanted_datasets(state.pupil, self.client.account_type)
+            jobs.extend(
+                self._fetch(state, dataset, now)
+                for dataset in due_datasets(wanted, mode, now, state.fetched)
+            )
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+
+    async def _update_pupils(self) -> None:
+        """Learn the account's pupils; drop those gone or excluded."""
+        excluded = set(self.config_entry.options.get(CONF_EXCLUDED_PUPILS, []))
+        pupils = {
+            pupil.id: pupil
+            for pupil in await self.client.get_pupils()
+            if pupil.id not in excluded
+        }
+        for pupil_id in list(self._states):
+            if pupil_id not in pupils:
+                del self._states[pupil_id]
+        for pupil_id, pupil in pupils.items():
+            if state := self._states.get(pupil_id):
+                state.pupil = pupil
+            else:
+                self._states[pupil_id] = _PupilState(
+                    pupil, TimetableCache(self.client, pupil_id)
+                )
+        self._remove_stale_devices()
+
+    async def _fetch(self, state: _PupilState, dataset: Dataset, now: datetime) -> None:
+        """Fetch one dataset of one pupil and remember it."""
+        fetchers: dict[Dataset, Callable[[int, date, datetime], Awaitable[Any]]] = {
+            Dataset.ACTIVITY: self._activity,
+            Dataset.BEHAVIOUR: self._behaviour_before_today,
+            Dataset.HOMEWORK: self._homeworks,
+            Dataset.DETENTIONS: lambda pid, _d, _n: self.client.get_detentions(pid),
+            Dataset.ANNOUNCEMENTS: lambda pid, _d, _n: self.client.get_announcements(
+                pid
+            ),
+            Dataset.ATTENDANCE: lambda pid, today, _n: self.client.get_attendance(
+                pid, school_year_start(today), today
+            ),
+            Dataset.REWARDS: lambda pid, _d, _n: self.client.get_rewards(pid),
+            Dataset.TIMETABLE: lambda _pid, today, now: state.timetable.fetch(
+                today, today + timedelta(days=TIMETABLE_DAYS_AHEAD), now, refresh=True
+            ),
+        }
+        value = await fetchers[dataset](state.pupil.id, now.date(), now)
+        if dataset is not Dataset.TIMETABLE:
+            state.values[dataset] = value
+        state.fetched[dataset] = now
+
+    async def _activity(self, pupil_id: int, today: date, now: datetime) -> Any:
+        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return await self.client.get_activity_since(pupil_id, midnight, today)
+
+    async def _behaviour_before_today(
+        self, pupil_id: int, today: date, _now: datetime
+    ) -> BehaviourSummary:
+        start = school_year_start(today)
+        if start >= today:
+            return BehaviourSummary(positive=0, negative=0)
+        return await self.client.get_behaviour(
+            pupil_id, start, today - timedelta(days=1)
+        )
+
+    async def _homeworks(self, pupil_id: int, today: date, _now: datetime) -> Any:
+        return await self.client.get_homeworks(
+            pupil_id,
+            today - timedelta(days=HOMEWORK_DAYS_BACK),
+            today + timedelta(days=HOMEWORK_DAYS_AHEAD),
+        )
+
+    def _lessons_today(self, now: datetime) -> list[Any]:
+        today = now.date()
+        return [
+            lesson
+            for state in self._states.values()
+            for lesson in state.timetable.known(today, today).get(today, [])
+        ]
+
+    def _snapshot(self) -> AccountData:
+        """Freeze the cache into what entities read."""
+        pupils = {}
+        for pupil_id, state in self._states.items():
+            values = state.values
+            pupils[pupil_id] = PupilData(
+                pupil=state.pupil,
+                lessons=state.timetable.known(date.min, date.max),
+                homeworks=values.get(Dataset.HOMEWORK),
+                activity_today=values.get(Dataset.ACTIVITY, []),
+                behaviour_before_today=values.get(Dataset.BEHAVIOUR),
+                detentions=values.get(Dataset.DETENTIONS),
+                announcements=values.get(Dataset.ANNOUNCEMENTS),
+                attendance=values.get(Dataset.ATTENDANCE),
+                rewards=values.get(Dataset.REWARDS),
+            )
+        return AccountData(pupils=pupils)
+
+    @callback
+    def _schedule_tick(self, data: AccountData) -> None:
+        """Wake entities at the next lesson boundary or midnight, without polling."""
+        if self._unsub_tick:
+            self._unsub_tick()
+        now = self.now()
+        midnight = (now + timedelta(days=1)).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        moments = [midnight]
+        moments.extend(
+            moment
+            for pupil in data.pupils.values()
+            if (moment := pupil.next_boundary(now)) is not None
+        )
+
+        @callback
+        def _tick(_now: datetime) -> None:
+            self._unsub_tick = None
+            self.async_update_listeners()
+            if self.data is not None:
+                self._schedule_tick(self.data)
+
+        self._unsub_tick = async_track_point_in_time(self.hass, _tick, min(moments))
+
+    async def async_shutdown(self) -> None:
+        """Stop the lesson-boundary timer with the coordinator."""
+        if self._unsub_tick:
+            self._unsub_tick()
+            self._unsub_tick = None
+        await super().async_shutdown()
+
+    def _remove_stale_devices(self) -> None:
+        """Remove devices of pupils no longer on the account (or excluded)."""
+        registry = dr.async_get(self.hass)
+        current = {device_identifier(self.config_entry, pid) for pid in self._states}
+        for device in dr.async_entries_for_config_entry(
+            registry, self.config_entry.entry_id
+        ):
+            if not device.identifiers & current:
+                LOGGER.debug("Removing the device of a pupil no longer included")
+                registry.async_update_device(
+                    device.id, remove_config_entry_id=self.config_entry.entry_id
+                )
+
+
+def device_identifier(entry: ConfigEntry, pupil_id: int) -> tuple[str, str]:
+    """A pupil's device id, unique per account (a pupil may be in two accounts)."""
+    return (DOMAIN, f"{entry.unique_id}_{pupil_id}")

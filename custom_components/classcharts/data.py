@@ -1,0 +1,139 @@
+"""What the coordinator hands to entities: one snapshot per pupil."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from .client import (
+    ActivityItem,
+    Announcement,
+    Attendance,
+    BehaviourSummary,
+    Detention,
+    Homework,
+    Lesson,
+    Pupil,
+    RewardShop,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BehaviourTotals:
+    """Positive and negative behaviour points over a period."""
+
+    positive: int
+    negative: int
+
+    @property
+    def net(self) -> int:
+        """Positive minus negative points."""
+        return self.positive - self.negative
+
+
+@dataclass(frozen=True, slots=True)
+class PupilData:
+    """Everything known about one pupil after a refresh.
+
+    A field is ``None`` when the school does not show that feature.
+    """
+
+    pupil: Pupil
+    lessons: Mapping[date, list[Lesson]] = field(default_factory=dict)
+    homeworks: list[Homework] | None = None
+    activity_today: list[ActivityItem] = field(default_factory=list)
+    behaviour_before_today: BehaviourSummary | None = None
+    detentions: list[Detention] | None = None
+    announcements: list[Announcement] | None = None
+    attendance: Attendance | None = None
+    rewards: RewardShop | None = None
+
+    def lessons_on(self, day: date) -> list[Lesson]:
+        """The lessons of ``day`` (empty when unknown or no school)."""
+        return self.lessons.get(day, [])
+
+    def current_lesson(self, now: datetime) -> Lesson | None:
+        """The lesson running at ``now``."""
+        return next(
+            (
+                lesson
+                for lesson in self.lessons_on(now.date())
+                if lesson.start <= now < lesson.end
+            ),
+            None,
+        )
+
+    def next_lesson(self, now: datetime) -> Lesson | None:
+        """The first lesson starting after ``now`` in the known timetable."""
+        upcoming = (
+            lesson
+            for day in sorted(self.lessons)
+            if day >= now.date()
+            for lesson in self.lessons[day]
+            if lesson.start > now
+        )
+        return next(upcoming, None)
+
+    def next_boundary(self, now: datetime) -> datetime | None:
+        """The next lesson start or end after ``now``."""
+        moments = [
+            moment
+            for lessons in self.lessons.values()
+            for lesson in lessons
+            for moment in (lesson.start, lesson.end)
+            if moment > now
+        ]
+        return min(moments, default=None)
+
+    def behaviour_today(self) -> BehaviourTotals:
+        """Points awarded today, from today's activity."""
+        points = [item for item in self.activity_today if item.type == "behaviour"]
+        return BehaviourTotals(
+            positive=sum(abs(p.score) for p in points if p.polarity == "positive"),
+            negative=sum(abs(p.score) for p in points if p.polarity == "negative"),
+        )
+
+    def behaviour_year(self) -> BehaviourTotals | None:
+        """Points this school year: up to yesterday plus today."""
+        if self.behaviour_before_today is None:
+            return None
+        today = self.behaviour_today()
+        return BehaviourTotals(
+            positive=self.behaviour_before_today.positive + today.positive,
+            negative=self.behaviour_before_today.negative + today.negative,
+        )
+
+    def outstanding(self, first: date | None, last: date | None) -> list[Homework]:
+        """Homework not done, due between two dates (either may be open)."""
+        return [
+            homework
+            for homework in self.homeworks or []
+            if not homework.done
+            and (first is None or homework.due_date >= first)
+            and (last is None or homework.due_date <= last)
+        ]
+
+    def pending_detentions(self, now: datetime) -> list[Detention]:
+        """Detentions still to attend, soonest first (undated ones last)."""
+        pending = [
+            detention
+            for detention in self.detentions or []
+            if detention.attended == "pending"
+            and (detention.start is None or (detention.end or detention.start) > now)
+        ]
+        far = now + timedelta(days=36500)
+        return sorted(pending, key=lambda d: d.start or far)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountData:
+    """The coordinator's data: every included pupil of the account."""
+
+    pupils: Mapping[int, PupilData]
+
+
+def school_year_start(today: date) -> date:
+    """The school year starts on 1 September."""
+    year = today.year if today.month >= 9 else today.year - 1  # noqa: PLR2004
+    return date(year, 9, 1)

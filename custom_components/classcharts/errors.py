@@ -1,0 +1,51 @@
+"""The one place where client errors become Home Assistant exceptions."""
+
+from __future__ import annotations
+
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers.update_coordinator import UpdateFailed
+
+from .client import (
+    ClassChartsAuthenticationError,
+    ClassChartsConnectionError,
+    ClassChartsError,
+    ClassChartsRateLimitError,
+    ClassChartsResponseError,
+)
+from .const import DOMAIN
+
+
+def _translation_key(err: ClassChartsError) -> str:
+    """Pick the translated message for a client error."""
+    if isinstance(err, ClassChartsAuthenticationError):
+        return "invalid_auth"
+    if isinstance(err, ClassChartsRateLimitError):
+        return "rate_limited"
+    if isinstance(err, ClassChartsConnectionError):
+        return "cannot_connect"
+    if isinstance(err, ClassChartsResponseError):
+        return "bad_response"
+    return "unknown_error"
+
+
+def update_error(err: ClassChartsError) -> ConfigEntryAuthFailed | UpdateFailed:
+    """The exception a coordinator raises for a failed refresh."""
+    key = _translation_key(err)
+    if key == "invalid_auth":
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        )
+    return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"error": str(err)},
+    )
+
+
+def action_error(err: ClassChartsError) -> HomeAssistantError:
+    """The exception an entity action or service raises for a client error."""
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=_translation_key(err),
+        translation_placeholders={"error": str(err)},
+    )

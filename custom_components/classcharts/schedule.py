@@ -1,0 +1,135 @@
+"""When to poll ClassCharts, and what each poll fetches.
+
+Every poll costs a login and a ping (a token lives about three minutes, so it
+never survives between polls). The schedule therefore polls often only while
+lessons run, and each poll fetches only the data that is due:
+
+| mode   | when                                    | poll every |
+|--------|-----------------------------------------|------------|
+| school | first lesson - 15 min to last + 15 min  | 10 min     |
+| day    | rest of a school day, 06:00-21:00       | 2 h        |
+| quiet  | nights, weekends, holidays (no lessons) | 6 h        |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from typing import Final
+
+from .client import Lesson
+
+
+class Mode(StrEnum):
+    """How busy the school day is right now."""
+
+    SCHOOL = "school"
+    DAY = "day"
+    QUIET = "quiet"
+
+
+class Dataset(StrEnum):
+    """A kind of data fetched from ClassCharts."""
+
+    PUPILS = "pupils"
+    ACTIVITY = "activity"
+    HOMEWORK = "homework"
+    DETENTIONS = "detentions"
+    ANNOUNCEMENTS = "announcements"
+    TIMETABLE = "timetable"
+    BEHAVIOUR = "behaviour"
+    ATTENDANCE = "attendance"
+    REWARDS = "rewards"
+
+
+POLL_INTERVAL: Final = {
+    Mode.SCHOOL: timedelta(minutes=10),
+    Mode.DAY: timedelta(hours=2),
+    Mode.QUIET: timedelta(hours=6),
+}
+WINDOW_MARGIN: Final = timedelta(minutes=15)
+DAY_START: Final = time(6, 0)
+DAY_END: Final = time(21, 0)
+# Data fetched once per calendar day (and again if a day passes).
+DAILY: Final = frozenset(
+    {Dataset.PUPILS, Dataset.TIMETABLE, Dataset.BEHAVIOUR, Dataset.ATTENDANCE}
+)
+# In school hours these wait longer than one poll; at other times every poll.
+SCHOOL_HOURS_MAX_AGE: Final = {
+    Dataset.ACTIVITY: timedelta(0),
+    Dataset.HOMEWORK: timedelta(hours=1),
+    Dataset.DETENTIONS: timedelta(hours=1),
+    Dataset.ANNOUNCEMENTS: timedelta(hours=2),
+    Dataset.REWARDS: timedelta(hours=2),
+}
+# Polls drift by a few seconds; treat "almost due" as due.
+TOLERANCE: Final = timedelta(minutes=2)
+RETRY_FIRST: Final = timedelta(minutes=5)
+
+
+def school_window(lessons_today: Iterable[Lesson]) -> tuple[datetime, datetime] | None:
+    """The span of today's lessons with a margin, or None without lessons."""
+    lessons = list(lessons_today)
+    if not lessons:
+        return None
+    start = min(lesson.start for lesson in lessons) - WINDOW_MARGIN
+    end = max(lesson.end for lesson in lessons) + WINDOW_MARGIN
+    return start, end
+
+
+def mode_at(now: datetime, lessons_today: Iterable[Lesson]) -> Mode:
+    """The polling mode at ``now`` (local time) given today's lessons."""
+    window = school_window(lessons_today)
+    if window is None:
+        return Mode.QUIET
+    if window[0] <= now < window[1]:
+        return Mode.SCHOOL
+    if DAY_START <= now.timetz().replace(tzinfo=None) < DAY_END:
+        return Mode.DAY
+    return Mode.QUIET
+
+
+def next_poll(now: datetime, lessons_today: Iterable[Lesson]) -> timedelta:
+    """How long to wait before the next poll."""
+    lessons = list(lessons_today)
+    mode = mode_at(now, lessons)
+    interval = POLL_INTERVAL[mode]
+    window = school_window(lessons)
+    if mode is not Mode.SCHOOL and window is not None and now < window[0]:
+        interval = min(interval, window[0] - now)
+    return interval
+
+
+def is_due(
+    dataset: Dataset,
+    mode: Mode,
+    now: datetime,
+    fetched_at: datetime | None,
+) -> bool:
+    """Whether ``dataset`` should be fetched in the poll happening at ``now``."""
+    if fetched_at is None:
+        return True
+    if dataset in DAILY:
+        return fetched_at.date() != now.date()
+    if mode is Mode.SCHOOL:
+        return now - fetched_at >= SCHOOL_HOURS_MAX_AGE[dataset] - TOLERANCE
+    return True
+
+
+def retry_after_failure(
+    failures: int, now: datetime, lessons_today: Iterable[Lesson]
+) -> timedelta:
+    """Back off after failed polls: 5, 10, 20... minutes, never past the normal wait."""
+    backoff = RETRY_FIRST * (2 ** max(0, failures - 1))
+    return min(backoff, next_poll(now, lessons_today))
+
+
+def due_datasets(
+    wanted: Iterable[Dataset],
+    mode: Mode,
+    now: datetime,
+    fetched: Mapping[Dataset, datetime],
+) -> set[Dataset]:
+    """The datasets among ``wanted`` that this poll fetches."""
+    return {d for d in wanted if is_due(d, mode, now, fetched.get(d))}

@@ -1,0 +1,76 @@
+"""A per-pupil cache of timetable days shared by the coordinator and calendar."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from .client import ClassChartsClient, Lesson
+
+MAX_AGE: Final = timedelta(hours=24)
+MAX_DAYS_PER_QUERY: Final = 93
+MAX_CACHED_DAYS: Final = 400
+CONCURRENCY: Final = 4
+
+
+class TimetableCache:
+    """Lessons per day: past days are kept, future days refreshed daily."""
+
+    def __init__(self, client: ClassChartsClient, pupil_id: int) -> None:
+        """Start with an empty cache for one pupil."""
+        self._client = client
+        self._pupil_id = pupil_id
+        self._days: dict[date, tuple[datetime, list[Lesson]]] = {}
+        self._limit = asyncio.Semaphore(CONCURRENCY)
+
+    def known(self, start: date, end: date) -> dict[date, list[Lesson]]:
+        """The cached days between two dates, without fetching."""
+        return {
+            day: lessons
+            for day, (_, lessons) in self._days.items()
+            if start <= day <= end
+        }
+
+    def stale_days(
+        self, start: date, end: date, now: datetime, *, refresh: bool = False
+    ) -> list[date]:
+        """Days in the range that must be fetched.
+
+        A day is fetched when it was never fetched, or when it is today or later
+        and its copy is older than a day (or ``refresh`` asks for it).
+        """
+        days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+        return [
+            day
+            for day in days
+            if day not in self._days
+            or (
+                day >= now.date()
+                and (refresh or now - self._days[day][0] >= MAX_AGE)
+            )
+        ]
+
+    async def fetch(
+        self, start: date, end: date, now: datetime, *, refresh: bool = False
+    ) -> dict[date, list[Lesson]]:
+        """Return every day of the range, fetching only what is missing or stale."""
+        if (end - start).days + 1 > MAX_DAYS_PER_QUERY:
+            end = start + timedelta(days=MAX_DAYS_PER_QUERY - 1)
+
+        async def one(day: date) -> None:
+            async with self._limit:
+                lessons = await self._client.get_timetable(self._pupil_id, day)
+            self._days[day] = (now, lessons)
+
+        await asyncio.gather(
+            *(one(day) for day in self.stale_days(start, end, now, refresh=refresh))
+        )
+        self._trim()
+        return self.known(start, end)
+
+    def _trim(self) -> None:
+        """Forget the oldest days past the cache's size."""
+        if len(self._days) > MAX_CACHED_DAYS:
+            for day in sorted(self._days)[: len(self._days) - MAX_CACHED_DAYS]:
+                del self._days[day]

@@ -1,0 +1,99 @@
+"""The homework to-do list; students can tick items off."""
+
+from __future__ import annotations
+
+from homeassistant.components.todo import (
+    TodoItem,
+    TodoItemStatus,
+    TodoListEntity,
+    TodoListEntityFeature,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import AccountType, ClassChartsError, Homework, Pupil
+from .const import DOMAIN
+from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
+from .entity import ClassChartsEntity, add_pupil_entities
+from .errors import action_error
+from .schedule import Dataset
+
+PARALLEL_UPDATES = 1
+
+
+def homework_item(homework: Homework) -> TodoItem:
+    """A to-do item for a homework."""
+    return TodoItem(
+        summary=f"{homework.subject}: {homework.title}",
+        uid=str(homework.id),
+        status=(
+            TodoItemStatus.COMPLETED if homework.done else TodoItemStatus.NEEDS_ACTION
+        ),
+        due=homework.due_date,
+        description=homework.description or None,
+    )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ClassChartsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add each pupil's homework list."""
+    coordinator = entry.runtime_data.coordinator
+    add_pupil_entities(
+        coordinator,
+        async_add_entities,
+        lambda pupil: (
+            [HomeworkTodoList(coordinator, pupil)] if pupil.features.homework else []
+        ),
+    )
+
+
+class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
+    """Homework as a to-do list, soonest due first."""
+
+    _attr_translation_key = "homework"
+
+    def __init__(self, coordinator: ClassChartsCoordinator, pupil: Pupil) -> None:
+        """Students may tick homework; a parent's list is read-only."""
+        super().__init__(coordinator, pupil, "homework_todo")
+        if coordinator.client.account_type is AccountType.STUDENT:
+            self._attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
+
+    @property
+    def todo_items(self) -> list[TodoItem]:
+        """Outstanding and completed homework."""
+        homeworks = sorted(
+            self.pupil_data.homeworks or [], key=lambda hw: (hw.due_date, hw.id)
+        )
+        return [homework_item(homework) for homework in homeworks]
+
+    async def async_update_todo_item(self, item: TodoItem) -> None:
+        """Tick or untick a homework in ClassCharts."""
+        homework = next(
+            (
+                homework
+                for homework in self.pupil_data.homeworks or []
+                if str(homework.id) == item.uid
+            ),
+            None,
+        )
+        if homework is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="homework_not_found"
+            )
+        if item.summary != homework_item(homework).summary:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="homework_read_only"
+            )
+        done = item.status == TodoItemStatus.COMPLETED
+        try:
+            await self.coordinator.client.set_homework_done(
+                self.pupil_id, homework, done
+            )
+        except ClassChartsError as err:
+            raise action_error(err) from err
+        self.coordinator.invalidate(self.pupil_id, Dataset.HOMEWORK)
+        await self.coordinator.async_request_refresh()
