@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from aiohttp import DummyCookieJar
-
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
@@ -80,6 +79,8 @@ async def _async_options_updated(
     await hass.config_entries.async_reload(entry.entry_id)
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
+async def async_unload_entry(
+    hass: HomeAssistant, entry: ClassChartsConfigEntry
+) -> bool:
     """Unload the platforms."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

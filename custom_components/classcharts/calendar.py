@@ -6,9 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from homeassistant.components.calendar import CalendarEntity, CalendarEvent
+from homeassistant.components.calendar import (
+    CalendarEntity,
+    CalendarEntityDescription,
+    CalendarEvent,
+)
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import ClassChartsError, Detention, Homework, Lesson, Pupil
@@ -73,12 +76,14 @@ def _detention_events(data: PupilData) -> list[CalendarEvent]:
 
 def _timetable_events(data: PupilData) -> list[CalendarEvent]:
     return [
-        lesson_event(lesson) for day in sorted(data.lessons) for lesson in data.lessons[day]
+        lesson_event(lesson)
+        for day in sorted(data.lessons)
+        for lesson in data.lessons[day]
     ]
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClassChartsCalendarEntityDescription(EntityDescription):
+class ClassChartsCalendarEntityDescription(CalendarEntityDescription):
     """A calendar: its known events and whether ranges are fetched on demand."""
 
     events_fn: Callable[[PupilData], list[CalendarEvent]]
@@ -150,7 +155,9 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
     def event(self) -> CalendarEvent | None:
         """The event happening now, or else the next one."""
         now = self.coordinator.now()
-        events = sorted(self.entity_description.events_fn(self.pupil_data), key=_sort_key)
+        events = sorted(
+            self.entity_description.events_fn(self.pupil_data), key=_sort_key
+        )
         return next((event for event in events if event.end_datetime_local > now), None)
 
     async def async_get_events(
@@ -167,7 +174,9 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
                 )
             except ClassChartsError as err:
                 raise action_error(err) from err
-            events = [lesson_event(lesson) for lessons in days.values() for lesson in lessons]
+            events = [
+                lesson_event(lesson) for lessons in days.values() for lesson in lessons
+            ]
         else:
             events = self.entity_description.events_fn(self.pupil_data)
         return sorted(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 import re
 from typing import Any
-
-import voluptuous as vol
 
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -28,6 +27,7 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.util import dt as dt_util
+import voluptuous as vol
 
 from .client import (
     Account,
@@ -141,6 +141,15 @@ def _pupil_selector(pupils: list[Pupil]) -> SelectSelector:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Login:
+    """A login that worked."""
+
+    client: ClassChartsClient
+    credentials: Credentials
+    account: Account
+
+
 class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a ClassCharts account."""
 
@@ -148,9 +157,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def __init__(self) -> None:
         """Start with nothing known."""
-        self._client: ClassChartsClient | None = None
-        self._credentials: Credentials | None = None
-        self._account: Account | None = None
+        self._login: _Login | None = None
         self._pupils: list[Pupil] = []
 
     @staticmethod
@@ -167,11 +174,11 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _try_login(
         self, account_type: AccountType, user_input: Mapping[str, Any]
-    ) -> dict[str, str]:
-        """Validate the form and log in; return form errors (empty on success)."""
+    ) -> tuple[_Login | None, dict[str, str]]:
+        """Validate the form and log in; return the login or the form errors."""
         credentials, errors = parse_credentials(account_type, user_input)
         if credentials is None:
-            return errors
+            return None, errors
         client = ClassChartsClient(
             async_get_clientsession(self.hass),
             credentials,
@@ -180,14 +187,13 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         try:
             account = await client.login()
         except ClassChartsAuthenticationError:
-            return {"base": "invalid_auth"}
+            return None, {"base": "invalid_auth"}
         except (ClassChartsConnectionError, ClassChartsRateLimitError):
-            return {"base": "cannot_connect"}
+            return None, {"base": "cannot_connect"}
         except ClassChartsError as err:
             LOGGER.warning("Unexpected answer from ClassCharts: %s", err)
-            return {"base": "unknown"}
-        self._client, self._credentials, self._account = client, credentials, account
-        return {}
+            return None, {"base": "unknown"}
+        return _Login(client, credentials, account), {}
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -201,13 +207,12 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Log in with a pupil code and date of birth."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await self._try_login(AccountType.STUDENT, user_input)
-            if not errors:
-                assert self._account and self._credentials  # noqa: S101
-                await self.async_set_unique_id(account_unique_id(self._account))
+            login, errors = await self._try_login(AccountType.STUDENT, user_input)
+            if login is not None:
+                await self.async_set_unique_id(account_unique_id(login.account))
                 self._abort_if_unique_id_configured()
                 return self.async_create_entry(
-                    title=self._account.name, data=entry_data(self._credentials)
+                    title=login.account.name, data=entry_data(login.credentials)
                 )
         return self._show(AccountType.STUDENT, "student", user_input, errors)
 
@@ -217,13 +222,13 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Log in with an email address and password."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await self._try_login(AccountType.PARENT, user_input)
-            if not errors:
-                assert self._account and self._client  # noqa: S101
-                await self.async_set_unique_id(account_unique_id(self._account))
+            login, errors = await self._try_login(AccountType.PARENT, user_input)
+            if login is not None:
+                await self.async_set_unique_id(account_unique_id(login.account))
                 self._abort_if_unique_id_configured()
+                self._login = login
                 try:
-                    self._pupils = await self._client.get_pupils()
+                    self._pupils = await login.client.get_pupils()
                 except ClassChartsError:
                     errors = {"base": "cannot_connect"}
                 else:
@@ -239,12 +244,11 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             chosen = set(user_input.get(CONF_PUPILS, []))
-            if chosen:
-                assert self._account and self._credentials  # noqa: S101
+            if chosen and self._login is not None:
                 excluded = [p.id for p in self._pupils if str(p.id) not in chosen]
                 return self.async_create_entry(
-                    title=self._account.name,
-                    data=entry_data(self._credentials),
+                    title=self._login.account.name,
+                    data=entry_data(self._login.credentials),
                     options={CONF_EXCLUDED_PUPILS: excluded},
                 )
             errors = {CONF_PUPILS: "no_pupils_selected"}
@@ -292,13 +296,12 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         account_type = AccountType(entry.data[CONF_ACCOUNT_TYPE])
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await self._try_login(account_type, user_input)
-            if not errors:
-                assert self._account and self._credentials  # noqa: S101
-                await self.async_set_unique_id(account_unique_id(self._account))
+            login, errors = await self._try_login(account_type, user_input)
+            if login is not None:
+                await self.async_set_unique_id(account_unique_id(login.account))
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
                 return self.async_update_reload_and_abort(
-                    entry, data_updates=entry_data(self._credentials)
+                    entry, data_updates=entry_data(login.credentials)
                 )
         suggested = user_input or {
             key: value
@@ -317,7 +320,9 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Show a login form that keeps what was typed (but never a password)."""
         suggested = {
-            key: value for key, value in (user_input or {}).items() if key != CONF_PASSWORD
+            key: value
+            for key, value in (user_input or {}).items()
+            if key != CONF_PASSWORD
         }
         return self.async_show_form(
             step_id=step_id,

@@ -137,8 +137,10 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
 
     async def _poll(self, now: datetime) -> None:
         """One poll: the pupil list when due, then every due dataset at once."""
-        if not self._states or self._pupils_fetched is None or (
-            self._pupils_fetched.date() != now.date()
+        if (
+            not self._states
+            or self._pupils_fetched is None
+            or (self._pupils_fetched.date() != now.date())
         ):
             await self._update_pupils()
             self._pupils_fetched = now

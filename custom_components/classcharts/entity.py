@@ -20,7 +20,9 @@ class ClassChartsEntity(CoordinatorEntity[ClassChartsCoordinator]):
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: ClassChartsCoordinator, pupil: Pupil, key: str) -> None:
+    def __init__(
+        self, coordinator: ClassChartsCoordinator, pupil: Pupil, key: str
+    ) -> None:
         """Attach the entity to the pupil's device."""
         super().__init__(coordinator)
         entry = coordinator.config_entry

@@ -121,7 +121,7 @@ def retry_after_failure(
     failures: int, now: datetime, lessons_today: Iterable[Lesson]
 ) -> timedelta:
     """Back off after failed polls: 5, 10, 20... minutes, never past the normal wait."""
-    backoff = RETRY_FIRST * (2 ** max(0, failures - 1))
+    backoff = RETRY_FIRST * (1 << min(max(0, failures - 1), 10))
     return min(backoff, next_poll(now, lessons_today))
 
 

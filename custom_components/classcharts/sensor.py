@@ -177,7 +177,9 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         "homework_due_tomorrow",
         lambda now: (now.date() + timedelta(days=1), now.date() + timedelta(days=1)),
     ),
-    _homework_sensor("homework_due_this_week", lambda now: (now.date(), _end_of_week(now))),
+    _homework_sensor(
+        "homework_due_this_week", lambda now: (now.date(), _end_of_week(now))
+    ),
     _homework_sensor(
         "homework_overdue", lambda now: (None, now.date() - timedelta(days=1))
     ),
@@ -211,7 +213,9 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: (
             detention.start if (detention := _next_detention(data, now)) else None
         ),
-        attributes_fn=lambda data, now: _detention_attributes(_next_detention(data, now)),
+        attributes_fn=lambda data, now: _detention_attributes(
+            _next_detention(data, now)
+        ),
         exists_fn=lambda pupil, _: pupil.features.detentions,
     ),
     ClassChartsSensorEntityDescription(
@@ -220,7 +224,9 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda data, _: data.attendance.percentage if data.attendance else None,
+        value_fn=lambda data, _: (
+            data.attendance.percentage if data.attendance else None
+        ),
         exists_fn=lambda pupil, _: pupil.features.attendance,
     ),
     ClassChartsSensorEntityDescription(

@@ -45,10 +45,7 @@ class TimetableCache:
             day
             for day in days
             if day not in self._days
-            or (
-                day >= now.date()
-                and (refresh or now - self._days[day][0] >= MAX_AGE)
-            )
+            or (day >= now.date() and (refresh or now - self._days[day][0] >= MAX_AGE))
         ]
 
     async def fetch(

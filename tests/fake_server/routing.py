@@ -146,6 +146,7 @@ class RequestRouter(EndpointMixin):
     parent_password: str
     parent_children: list[int]
     requests: list[LoggedRequest]
+    issued_secrets: set[str]
     _ids: Ids
     _sessions: dict[str, Session]
     _failures: list[Failure]
@@ -243,6 +244,7 @@ class RequestRouter(EndpointMixin):
             self.clock(),
         )
         self._sessions[session.cookie] = session
+        self.issued_secrets.update((session.cookie, session.token))
         return session
 
     def _check_credentials(self, kind: str, form: Any) -> str | None:
@@ -389,6 +391,7 @@ class RequestRouter(EndpointMixin):
             )
         if endpoint == "ping":
             session.token = secrets.token_hex(16)
+            self.issued_secrets.add(session.token)
             session.issued = self.clock()
             session.activated = True
             meta = {"version": VERSION, "session_id": session.token}

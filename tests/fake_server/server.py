@@ -53,6 +53,8 @@ class FakeClassCharts(RequestRouter):
         self.parent_password = PARENT_PASSWORD
         self.parent_children: list[int] = list(CHILD_IDS)
         self.requests: list[LoggedRequest] = []
+        # Every session cookie and token handed out, for "no secret leaked" checks.
+        self.issued_secrets: set[str] = set()
         self.base_url = ""
         self.port = 0
         self._sessions: dict[str, Session] = {}

@@ -1,0 +1,165 @@
+"""Shared fixtures: a fake ClassCharts on loopback, and Home Assistant pointed at it."""
+
+from __future__ import annotations
+
+# Import the project's package before the test plugin's own copy takes the name.
+import custom_components.classcharts  # noqa: F401  # isort: skip
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import date, datetime
+import logging
+from unittest.mock import patch
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.classcharts.const import (
+    BASE_URL_ENV,
+    CONF_ACCOUNT_TYPE,
+    CONF_CODE,
+    CONF_DATE_OF_BIRTH,
+    CONF_EXCLUDED_PUPILS,
+    DOMAIN,
+)
+from tests.fake_server import (
+    PARENT_EMAIL,
+    PARENT_ID,
+    PARENT_PASSWORD,
+    STUDENT_CODE,
+    STUDENT_DOB,
+    STUDENT_ID,
+    FakeClassCharts,
+)
+
+LONDON = ZoneInfo("Europe/London")
+TODAY = date(2026, 11, 24)  # a Tuesday: the day with two lessons in period 3
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)  # during period 2
+
+# Text that must never reach a log record, an exception or diagnostics.
+STATIC_SECRETS = (
+    STUDENT_CODE,
+    PARENT_PASSWORD,
+    STUDENT_DOB.isoformat(),
+    STUDENT_DOB.strftime("%d/%m/%Y"),
+)
+
+
+def find_secrets(text: str, fake: FakeClassCharts) -> list[str]:
+    """The secrets (credentials, cookies, tokens) that appear in ``text``."""
+    return [s for s in (*STATIC_SECRETS, *fake.issued_secrets) if s in text]
+
+
+def log_text(caplog: pytest.LogCaptureFixture) -> str:
+    """Every captured log message with its traceback text."""
+    parts = []
+    for record in caplog.records:
+        parts.append(record.getMessage())
+        if record.exc_info and record.exc_info[1] is not None:
+            parts.append(logging.Formatter().formatException(record.exc_info))
+    return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from custom_components."""
+
+
+class LoopbackResolver(aiohttp.ThreadedResolver):
+    """aiohttp's threaded resolver with the close hook Home Assistant calls."""
+
+    async def real_close(self) -> None:
+        await self.close()
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback(socket_enabled: None) -> Iterator[None]:
+    """Allow real loopback HTTP; Home Assistant's resolver belongs to another loop."""
+    with patch(
+        "homeassistant.helpers.aiohttp_client._async_make_resolver",
+        side_effect=lambda _hass: LoopbackResolver(),
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fail_on_deprecation_reports(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Home Assistant reports deprecated usage in its log; treat that as a failure."""
+    caplog.set_level(logging.DEBUG)
+    yield
+    reports = [
+        record.getMessage()
+        for record in caplog.records
+        if "Detected that custom integration 'classcharts'" in record.getMessage()
+        or (
+            "deprecated" in record.getMessage().lower() and "classcharts" in record.name
+        )
+    ]
+    assert not reports, reports
+
+
+@pytest.fixture
+async def fake(caplog: pytest.LogCaptureFixture) -> AsyncIterator[FakeClassCharts]:
+    """The fake ClassCharts, running; the test fails if any secret reached the log."""
+    server = FakeClassCharts(today=TODAY)
+    await server.start()
+    yield server
+    await server.stop()
+    leaked = find_secrets(log_text(caplog), server)
+    assert not leaked, f"secrets in the log: {len(leaked)}"
+
+
+@pytest.fixture
+async def hass_london(
+    hass: HomeAssistant,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> HomeAssistant:
+    """Home Assistant in UK time on a school Tuesday, pointed at the fake server."""
+    freezer.move_to(NOW)
+    await hass.config.async_set_time_zone("Europe/London")
+    monkeypatch.setenv(BASE_URL_ENV, fake.base_url)
+    return hass
+
+
+@pytest.fixture
+def student_entry() -> MockConfigEntry:
+    """A student account's config entry."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Ada Example",
+        unique_id=f"student-{STUDENT_ID}",
+        data={
+            CONF_ACCOUNT_TYPE: "student",
+            CONF_CODE: STUDENT_CODE,
+            CONF_DATE_OF_BIRTH: STUDENT_DOB.isoformat(),
+        },
+    )
+
+
+@pytest.fixture
+def parent_entry() -> MockConfigEntry:
+    """A parent account's config entry with both children included."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Sam Example",
+        unique_id=f"parent-{PARENT_ID}",
+        data={
+            CONF_ACCOUNT_TYPE: "parent",
+            CONF_EMAIL: PARENT_EMAIL,
+            CONF_PASSWORD: PARENT_PASSWORD,
+        },
+        options={CONF_EXCLUDED_PUPILS: []},
+    )
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up a config entry, waiting until everything settled."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
