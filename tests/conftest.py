@@ -6,7 +6,7 @@ from __future__ import annotations
 import custom_components.classcharts  # noqa: F401  # isort: skip
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 import logging
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
@@ -16,7 +16,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.classcharts.const import (
     BASE_URL_ENV,
@@ -156,6 +159,15 @@ def parent_entry() -> MockConfigEntry:
         },
         options={CONF_EXCLUDED_PUPILS: []},
     )
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move the clock, fire due timers and wait for the refreshes they start."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
