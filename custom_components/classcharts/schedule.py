@@ -58,10 +58,10 @@ DAILY: Final = frozenset(
 # In school hours these wait longer than one poll; at other times every poll.
 SCHOOL_HOURS_MAX_AGE: Final = {
     Dataset.ACTIVITY: timedelta(0),
-    Dataset.HOMEWORK: timedelta(hours=1),
-    Dataset.DETENTIONS: timedelta(hours=1),
-    Dataset.ANNOUNCEMENTS: timedelta(hours=2),
-    Dataset.REWARDS: timedelta(hours=2),
+    Dataset.HOMEWORK: timedelta(hours=2),
+    Dataset.DETENTIONS: timedelta(hours=2),
+    Dataset.ANNOUNCEMENTS: timedelta(hours=3),
+    Dataset.REWARDS: timedelta(hours=3),
 }
 # Polls drift by a few seconds; treat "almost due" as due.
 TOLERANCE: Final = timedelta(minutes=2)

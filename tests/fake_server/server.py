@@ -34,7 +34,7 @@ class FakeClassCharts(RequestRouter):
         self,
         today: date | None = None,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
         token_lifetime: float = 180.0,
         timezone: str = "Europe/London",
         activity_page_size: int = 50,
@@ -43,7 +43,8 @@ class FakeClassCharts(RequestRouter):
         """Create the server state; nothing listens until start()."""
         self.tz = ZoneInfo(timezone)
         self.today = today or datetime.now(self.tz).date()
-        self.clock = clock
+        # Looked up at call time, so a frozen test clock moves tokens too.
+        self.clock = clock or (lambda: time.monotonic())
         self.token_lifetime = token_lifetime
         self.activity_page_size = activity_page_size
         self.pupils, self._ids = build_pupils(self.today)

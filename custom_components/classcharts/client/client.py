@@ -69,6 +69,11 @@ class _NotAuthenticatedError(Exception):
     """The service answered "not logged in" (error body, 401, or Tes redirect)."""
 
 
+def _monotonic() -> float:
+    """Seconds from a monotonic clock, looked up at call time (tests move it)."""
+    return time.monotonic()
+
+
 @cache
 def _zone(name: str) -> ZoneInfo:
     """Return a time zone, falling back to UK time for unknown names."""
@@ -93,14 +98,14 @@ class ClassChartsClient:
         *,
         base_url: str = DEFAULT_BASE_URL,
         request_timeout: float = DEFAULT_TIMEOUT,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         """Create a client; nothing is sent until the first call."""
         self._session = session
         self._credentials = credentials
         self._base_url = URL(base_url)
         self._timeout = request_timeout
-        self._clock = clock
+        self._clock = clock or _monotonic
         self._lock = asyncio.Lock()
         self._token: str | None = None
         self._cookies: dict[str, str] = {}

@@ -1,0 +1,119 @@
+"""The polling schedule, measured on the fake server's request log."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.classcharts.const import BASE_URL_ENV
+from homeassistant.core import HomeAssistant
+from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
+from tests.fake_server import STUDENT_ID, FakeClassCharts
+
+SATURDAY = date(2026, 11, 28)
+
+
+async def simulate_day(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    fake: FakeClassCharts,
+    entry: MockConfigEntry,
+    day: date,
+) -> Counter[str]:
+    """Set up at midnight and run a whole day; count requests by endpoint."""
+    freezer.move_to(datetime.combine(day, datetime.min.time(), LONDON))
+    await setup_entry(hass, entry)
+    for _ in range(24 * 60 - 1):
+        await advance(hass, freezer, timedelta(minutes=1))
+    return Counter(r.path.split("/")[2] for r in fake.requests)
+
+
+async def test_school_day_requests(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A school day costs at most 200 requests, with one login per poll."""
+    counts = await simulate_day(hass_london, freezer, fake, student_entry, TODAY)
+    total = sum(counts.values())
+    print(f"school day: {total} requests {dict(counts)}")
+    assert total <= 200
+    assert counts["login"] == counts["ping"]
+    # Every poll reads today's behaviour: at least 6 an hour during lessons.
+    assert counts["activity"] >= 6 * 6
+
+
+async def test_weekend_day_requests(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Saturday costs at most 40 requests."""
+    await hass.config.async_set_time_zone("Europe/London")
+    fake = FakeClassCharts(today=SATURDAY)
+    monkeypatch.setenv(BASE_URL_ENV, await fake.start())
+    try:
+        counts = await simulate_day(hass, freezer, fake, student_entry, SATURDAY)
+    finally:
+        await fake.stop()
+    total = sum(counts.values())
+    print(f"weekend day: {total} requests {dict(counts)}")
+    assert total <= 40
+
+
+async def test_parent_of_two_costs_less_than_two_students(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """One login serves both children: a school day stays under 2 x 200."""
+    counts = await simulate_day(hass_london, freezer, fake, parent_entry, TODAY)
+    total = sum(counts.values())
+    print(f"parent school day: {total} requests {dict(counts)}")
+    assert total <= 320  # 1.6 x the per-pupil budget
+
+
+async def test_new_behaviour_point_within_ten_minutes(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A point given during lessons shows up within 10 minutes."""
+    await setup_entry(hass_london, student_entry)
+    entity = "sensor.ada_example_positive_points_today"
+    before = int(hass_london.states.get(entity).state)
+    await advance(hass_london, freezer, timedelta(minutes=1))
+    fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=1))
+    waited = 0
+    while int(hass_london.states.get(entity).state) == before:
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        waited += 1
+        assert waited <= 10, "the point did not show within 10 minutes"
+    print(f"new behaviour point visible after {waited} minutes")
+
+
+async def test_lesson_sensors_change_at_the_bell_without_polling(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Current and next lesson move on exactly at the lesson boundary."""
+    await setup_entry(hass_london, student_entry)
+    current = "sensor.ada_example_current_lesson"
+    assert hass_london.states.get(current).state == "English"
+    fake.clear_requests()
+    fake.latency = 0
+    await advance(hass_london, freezer, timedelta(minutes=44, seconds=59))
+    assert hass_london.states.get(current).state == "English"
+    await advance(hass_london, freezer, timedelta(seconds=1))
+    assert hass_london.states.get(current).state == "TUTOR"
+    assert hass_london.states.get("sensor.ada_example_next_lesson").state == "Science"
