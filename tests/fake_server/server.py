@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["FakeClassCharts", "LoggedRequest"]
 
 
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 class FakeClassCharts(RequestRouter):
     """A fake www.classcharts.com with the Tes session check, tokens and seeded pupils."""
 
@@ -44,7 +48,7 @@ class FakeClassCharts(RequestRouter):
         self.tz = ZoneInfo(timezone)
         self.today = today or datetime.now(self.tz).date()
         # Looked up at call time, so a frozen test clock moves tokens too.
-        self.clock = clock or (lambda: time.monotonic())
+        self.clock = clock or _monotonic
         self.token_lifetime = token_lifetime
         self.activity_page_size = activity_page_size
         self.pupils, self._ids = build_pupils(self.today)

@@ -6,11 +6,11 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import BASE_URL_ENV
-from homeassistant.core import HomeAssistant
 from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
