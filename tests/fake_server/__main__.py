@@ -6,32 +6,42 @@ import argparse
 import asyncio
 import contextlib
 from datetime import date
+from pathlib import Path
+import signal
 import sys
 
 from .data import CHILD_IDS, PARENT_EMAIL, PARENT_PASSWORD, STUDENT_CODE, STUDENT_DOB
 from .server import FakeClassCharts
 
 
-async def _serve(host: str, port: int, today: date | None, lifetime: float) -> None:
-    """Start the server and wait until cancelled."""
-    server = FakeClassCharts(today, token_lifetime=lifetime)
-    base_url = await server.start(host, port)
+async def _serve(args: argparse.Namespace) -> None:
+    """Start the server and wait until cancelled, Ctrl-C or SIGTERM."""
+    server = FakeClassCharts(args.today, token_lifetime=args.token_lifetime)
+    if args.parent_password is not None:
+        server.change_password(PARENT_EMAIL, args.parent_password)
+    base_url = await server.start(args.host, args.port)
     children = ", ".join(str(i) for i in CHILD_IDS)
     sys.stdout.write(
         f"Fake ClassCharts listening on {base_url} (today = {server.today})\n"
         f"  student: code {STUDENT_CODE}, date of birth {STUDENT_DOB:%d/%m/%Y}\n"
-        f"  parent:  email {PARENT_EMAIL}, password {PARENT_PASSWORD!r}\n"
+        f"  parent:  email {PARENT_EMAIL}, password {server.parent_password!r}\n"
         f"  children: {children}; press Ctrl-C to stop\n"
     )
     sys.stdout.flush()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await server.stop()
+        if args.secrets_file is not None:
+            # Session cookies and tokens handed out, for "no secret leaked" checks.
+            with args.secrets_file.open("a", encoding="utf-8") as file:
+                file.writelines(f"{secret}\n" for secret in server.issued_secrets)
 
 
 def main() -> None:
-    """Parse the command line and serve until Ctrl-C."""
+    """Parse the command line and serve until Ctrl-C or SIGTERM."""
     parser = argparse.ArgumentParser(
         prog="python -m tests.fake_server", description=__doc__
     )
@@ -41,9 +51,20 @@ def main() -> None:
         "--today", type=date.fromisoformat, default=None, help="YYYY-MM-DD"
     )
     parser.add_argument("--token-lifetime", type=float, default=180.0)
+    parser.add_argument(
+        "--parent-password",
+        default=None,
+        help=f"the parent's password (default {PARENT_PASSWORD!r})",
+    )
+    parser.add_argument(
+        "--secrets-file",
+        type=Path,
+        default=None,
+        help="on exit, append the session cookies and tokens handed out to this file",
+    )
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args.host, args.port, args.today, args.token_lifetime))
+        asyncio.run(_serve(args))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,466 @@
+"""Run the fake ClassCharts and a real Home Assistant as processes, and talk to them.
+
+Shared by the end-to-end test, ``scripts/develop`` and ``scripts/screenshots``.
+Everything here uses public interfaces only: processes, HTTP, the REST API and
+the websocket API, exactly like a browser or a user would.
+
+Command line (used by ``scripts/develop``)::
+
+    python -m tests.e2e.harness prepare CONFIG_DIR PORT
+    python -m tests.e2e.harness onboard URL
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Mapping
+import contextlib
+import json
+import os
+from pathlib import Path
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[2]
+INTEGRATION = ROOT / "custom_components" / "classcharts"
+LAUNCHER = ROOT / "scripts" / "hass_launcher.py"
+
+# The Home Assistant login of the demo and the tests (local only).
+DEMO_NAME = "Demo Owner"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-password"
+
+# Only what the integration and the frontend need: nothing that installs
+# packages or reaches the internet (default_config would pull in both).
+CONFIGURATION_YAML = """\
+# Written by tests/e2e/harness.py for the ClassCharts demo; edit freely.
+homeassistant:
+  name: ClassCharts demo
+  time_zone: Europe/London
+  country: GB
+  language: en
+  unit_system: metric
+  currency: GBP
+  latitude: 51.5
+  longitude: -0.12
+  elevation: 10
+
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+
+frontend:
+api:
+config:
+onboarding:
+auth:
+websocket_api:
+history:
+calendar:
+todo:
+sensor:
+
+logger:
+  default: warning
+  logs:
+    custom_components.classcharts: debug
+"""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def prepare_config(config_dir: Path, port: int) -> None:
+    """Create a config dir (once) with the integration linked from the working tree.
+
+    Onboarding is pre-marked done except for creating the owner, so Home
+    Assistant never sets up its onboarding integrations (they need the internet).
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    config = config_dir / "configuration.yaml"
+    if not config.exists():
+        config.write_text(CONFIGURATION_YAML.format(port=port), encoding="utf-8")
+    custom = config_dir / "custom_components"
+    custom.mkdir(exist_ok=True)
+    link = custom / "classcharts"
+    if link.is_symlink() or link.exists():
+        if link.resolve() != INTEGRATION.resolve():
+            if not link.is_symlink():
+                raise RuntimeError(f"{link} exists and is not a link to {INTEGRATION}")
+            link.unlink()
+            link.symlink_to(INTEGRATION, target_is_directory=True)
+    else:
+        link.symlink_to(INTEGRATION, target_is_directory=True)
+    storage = config_dir / ".storage"
+    storage.mkdir(exist_ok=True)
+    onboarding = storage / "onboarding"
+    if not onboarding.exists() and not (storage / "auth").exists():
+        onboarding.write_text(
+            json.dumps(
+                {
+                    "version": 4,
+                    "minor_version": 1,
+                    "key": "onboarding",
+                    "data": {"done": ["core_config", "analytics", "integration"]},
+                }
+            ),
+            encoding="utf-8",
+        )
+
+
+class Process:
+    """A child process in its own process group, its output going to a file."""
+
+    def __init__(
+        self,
+        name: str,
+        args: list[str],
+        log_path: Path,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        """Start the process."""
+        self.name = name
+        self.log_path = log_path
+        self._log = log_path.open("ab")
+        self.popen = subprocess.Popen(  # noqa: S603
+            args,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process is still running."""
+        return self.popen.poll() is None
+
+    def output(self) -> str:
+        """Everything the process printed so far."""
+        self._log.flush()
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM the process group, SIGKILL it after ``timeout`` seconds."""
+        if self.alive:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.popen.pid, signal.SIGKILL)
+                self.popen.wait(5)
+        # Anything else left in the group (there should be nothing).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        self._log.close()
+        return self.popen.returncode
+
+
+def start_fake(
+    port: int,
+    log_path: Path,
+    *,
+    parent_password: str | None = None,
+    secrets_file: Path | None = None,
+    today: str | None = None,
+) -> Process:
+    """Start ``python -m tests.fake_server`` on 127.0.0.1:port."""
+    args = [sys.executable, "-m", "tests.fake_server", "--port", str(port)]
+    if parent_password is not None:
+        args += ["--parent-password", parent_password]
+    if secrets_file is not None:
+        args += ["--secrets-file", str(secrets_file)]
+    if today is not None:
+        args += ["--today", today]
+    return Process("fake ClassCharts", args, log_path)
+
+
+def start_hass(config_dir: Path, fake_url: str, log_path: Path) -> Process:
+    """Start Home Assistant (through the launcher) pointed at the fake ClassCharts."""
+    return Process(
+        "Home Assistant",
+        [sys.executable, str(LAUNCHER), "-c", str(config_dir)],
+        log_path,
+        env={"CLASSCHARTS_BASE_URL": fake_url, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+async def wait_for_port(port: int, process: Process, limit: float) -> None:
+    """Wait until the process listens on the port."""
+    deadline = time.monotonic() + limit
+    while not port_in_use(port):
+        if not process.alive:
+            raise RuntimeError(f"{process.name} exited:\n{process.output()[-3000:]}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{process.name} not listening on {port} in {limit}s")
+        await asyncio.sleep(0.1)
+
+
+class HomeAssistantApi:
+    """Home Assistant's HTTP and websocket APIs, as the frontend uses them."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        """Talk to Home Assistant at ``url`` (no trailing slash)."""
+        self.session = session
+        self.url = url
+        self.client_id = f"{url}/"
+        self.token = ""
+        self.refresh_token = ""
+        self._ws_id = 0
+
+    async def wait_until_up(self, process: Process, limit: float) -> None:
+        """Wait until the API answers (Home Assistant has started)."""
+        deadline = time.monotonic() + limit
+        while True:
+            if not process.alive:
+                raise RuntimeError(
+                    f"Home Assistant exited:\n{process.output()[-3000:]}"
+                )
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with self.session.get(
+                    f"{self.url}/api/onboarding",
+                    timeout=aiohttp.ClientTimeout(total=5),
+                ) as response:
+                    if response.status == 200:
+                        return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Home Assistant did not answer in {limit}s")
+            await asyncio.sleep(0.2)
+
+    async def _token(self, code: str) -> None:
+        async with self.session.post(
+            f"{self.url}/auth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "client_id": self.client_id,
+            },
+        ) as response:
+            response.raise_for_status()
+            tokens = await response.json()
+        self.token = tokens["access_token"]
+        self.refresh_token = tokens["refresh_token"]
+        self.tokens = tokens
+
+    async def needs_owner(self) -> bool:
+        """Whether onboarding still waits for the owner account."""
+        async with self.session.get(f"{self.url}/api/onboarding") as response:
+            steps = await response.json()
+        return any(s["step"] == "user" and not s["done"] for s in steps)
+
+    async def onboard(
+        self,
+        username: str = DEMO_USERNAME,
+        password: str = DEMO_PASSWORD,
+        name: str = DEMO_NAME,
+    ) -> None:
+        """Create the owner through the onboarding API and get a token."""
+        async with self.session.post(
+            f"{self.url}/api/onboarding/users",
+            json={
+                "client_id": self.client_id,
+                "name": name,
+                "username": username,
+                "password": password,
+                "language": "en",
+            },
+        ) as response:
+            response.raise_for_status()
+            code = (await response.json())["auth_code"]
+        await self._token(code)
+
+    async def login(
+        self, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD
+    ) -> None:
+        """Log in through the login flow (as the login page does) and get a token."""
+        async with self.session.post(
+            f"{self.url}/auth/login_flow",
+            json={
+                "client_id": self.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": self.client_id,
+            },
+        ) as response:
+            response.raise_for_status()
+            flow = await response.json()
+        async with self.session.post(
+            f"{self.url}/auth/login_flow/{flow['flow_id']}",
+            json={
+                "client_id": self.client_id,
+                "username": username,
+                "password": password,
+            },
+        ) as response:
+            response.raise_for_status()
+            result = await response.json()
+        if result.get("type") != "create_entry":
+            raise RuntimeError(f"login refused: {result.get('errors')}")
+        await self._token(result["result"])
+
+    async def onboard_or_login(self) -> None:
+        """Create the demo owner on the first run, log in on later runs."""
+        if await self.needs_owner():
+            await self.onboard()
+        else:
+            await self.login()
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def get(self, path: str, **params: str) -> Any:
+        """GET a JSON API path."""
+        async with self.session.get(
+            f"{self.url}{path}", headers=self._headers, params=params
+        ) as response:
+            if response.status >= 400:
+                raise RuntimeError(
+                    f"GET {path}: {response.status} {await response.text()}"
+                )
+            return await response.json()
+
+    async def post(self, path: str, body: Any = None) -> Any:
+        """POST JSON to an API path."""
+        async with self.session.post(
+            f"{self.url}{path}", headers=self._headers, json=body or {}
+        ) as response:
+            if response.status >= 400:
+                raise RuntimeError(
+                    f"POST {path}: {response.status} {await response.text()}"
+                )
+            return await response.json()
+
+    async def ws(self, command: dict[str, Any]) -> Any:
+        """Send one websocket command on a fresh connection and return its result."""
+        async with self.session.ws_connect(f"{self.url}/api/websocket") as socket_:
+            hello = await socket_.receive_json(timeout=10)
+            assert hello["type"] == "auth_required", hello
+            await socket_.send_json({"type": "auth", "access_token": self.token})
+            auth = await socket_.receive_json(timeout=10)
+            if auth["type"] != "auth_ok":
+                raise RuntimeError(f"websocket auth failed: {auth}")
+            self._ws_id += 1
+            await socket_.send_json({"id": self._ws_id, **command})
+            while True:
+                message = await socket_.receive_json(timeout=30)
+                if message.get("id") == self._ws_id and message["type"] == "result":
+                    break
+        if not message["success"]:
+            raise RuntimeError(f"websocket {command['type']}: {message['error']}")
+        return message["result"]
+
+    # ---- config flow, exactly as the frontend's "Add integration" dialog ---------
+
+    async def flow_start(self, handler: str) -> dict[str, Any]:
+        """Start a config flow (the frontend's first request)."""
+        return await self.post(
+            "/api/config/config_entries/flow",
+            {"handler": handler, "show_advanced_options": False},
+        )
+
+    async def flow_step(self, flow_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Submit a menu choice ({"next_step_id": ...}) or a form."""
+        return await self.post(f"/api/config/config_entries/flow/{flow_id}", body)
+
+    async def add_student(self, code: str, date_of_birth: str) -> dict[str, Any]:
+        """Add a student account; returns the finished flow."""
+        menu = await self.flow_start("classcharts")
+        assert menu["type"] == "menu", menu
+        assert set(menu["menu_options"]) == {"student", "parent"}, menu
+        form = await self.flow_step(menu["flow_id"], {"next_step_id": "student"})
+        assert form["type"] == "form", form
+        assert form["step_id"] == "student", form
+        return await self.flow_step(
+            form["flow_id"], {"code": code, "date_of_birth": date_of_birth}
+        )
+
+    async def add_parent(
+        self, email: str, password: str, pupils: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Add a parent account choosing ``pupils`` (default: as offered)."""
+        menu = await self.flow_start("classcharts")
+        assert menu["type"] == "menu", menu
+        form = await self.flow_step(menu["flow_id"], {"next_step_id": "parent"})
+        assert form["type"] == "form", form
+        assert form["step_id"] == "parent", form
+        choose = await self.flow_step(
+            form["flow_id"], {"email": email, "password": password}
+        )
+        assert choose["type"] == "form", choose
+        assert choose["step_id"] == "pupils", choose
+        if pupils is None:
+            field = next(f for f in choose["data_schema"] if f["name"] == "pupils")
+            pupils = list(field["default"])
+        return await self.flow_step(choose["flow_id"], {"pupils": pupils})
+
+    async def entities_of(self, entry_id: str) -> list[str]:
+        """The entity ids of a config entry (from the entity registry)."""
+        entries = await self.ws({"type": "config/entity_registry/list"})
+        return sorted(
+            e["entity_id"] for e in entries if e.get("config_entry_id") == entry_id
+        )
+
+    async def states(self) -> dict[str, dict[str, Any]]:
+        """Every state by entity id."""
+        return {s["entity_id"]: s for s in await self.get("/api/states")}
+
+
+async def _onboard_cli(url: str, limit: float) -> None:
+    """Wait for Home Assistant, then create the demo owner if nobody did yet."""
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(session, url)
+        deadline = time.monotonic() + limit
+        while True:
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                if await api.needs_owner():
+                    await api.onboard()
+                    sys.stdout.write("created\n")
+                else:
+                    sys.stdout.write("exists\n")
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Home Assistant did not answer in {limit}s")
+            await asyncio.sleep(0.3)
+
+
+def main() -> None:
+    """Command line for scripts/develop."""
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.harness")
+    sub = parser.add_subparsers(dest="command", required=True)
+    prepare = sub.add_parser("prepare", help="create the config dir")
+    prepare.add_argument("config_dir", type=Path)
+    prepare.add_argument("port", type=int)
+    onboard = sub.add_parser("onboard", help="create the demo owner if needed")
+    onboard.add_argument("url")
+    onboard.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args()
+    if args.command == "prepare":
+        prepare_config(args.config_dir, args.port)
+    else:
+        asyncio.run(_onboard_cli(args.url, args.timeout))
+
+
+if __name__ == "__main__":
+    main()
