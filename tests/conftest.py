@@ -135,6 +135,7 @@ def student_entry() -> MockConfigEntry:
     """A student account's config entry."""
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id="01STUDENTENTRY0000000000AA",
         title="Ada Example",
         unique_id=f"student-{STUDENT_ID}",
         data={
@@ -150,6 +151,7 @@ def parent_entry() -> MockConfigEntry:
     """A parent account's config entry with both children included."""
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id="01PARENTENTRY00000000000BB",
         title="Sam Example",
         unique_id=f"parent-{PARENT_ID}",
         data={

@@ -1,0 +1,72 @@
+"""Sensor snapshots at chosen moments of the school week (UK time)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from tests.conftest import LONDON, setup_entry
+from tests.fake_server import FakeClassCharts
+
+
+@pytest.fixture(autouse=True)
+def only_sensors() -> None:
+    """Load only the sensor platform (snapshot_platform wants one)."""
+    with patch("custom_components.classcharts.PLATFORMS", [Platform.SENSOR]):
+        yield
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        # Tuesday morning during period 2 (English).
+        datetime(2026, 11, 24, 10, 0, tzinfo=LONDON),
+        # Tuesday, the bell at the end of period 2: tutor time starts.
+        datetime(2026, 11, 24, 10, 45, tzinfo=LONDON),
+        # Tuesday evening: lessons over, tomorrow's first lesson is next.
+        datetime(2026, 11, 24, 18, 30, tzinfo=LONDON),
+        # Saturday noon: no school today, Monday's first lesson is next.
+        datetime(2026, 11, 28, 12, 0, tzinfo=LONDON),
+    ],
+    ids=["tuesday-period-2", "tuesday-bell-10-45", "tuesday-evening", "saturday"],
+)
+async def test_student_sensors(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    moment: datetime,
+) -> None:
+    """Every sensor of a student, at a moment of the week."""
+    freezer.move_to(moment)
+    await setup_entry(hass_london, student_entry)
+    await snapshot_platform(
+        hass_london, entity_registry, snapshot, student_entry.entry_id
+    )
+
+
+async def test_parent_sensors(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Both children's sensors; Ben's school hides attendance, no reward balance."""
+    await setup_entry(hass_london, parent_entry)
+    await snapshot_platform(
+        hass_london, entity_registry, snapshot, parent_entry.entry_id
+    )
