@@ -18,6 +18,7 @@ TO_REDACT = {
     CONF_EMAIL,
     CONF_PASSWORD,
     "name",
+    "school_name",
     "note",
     "description",
     "description_html",

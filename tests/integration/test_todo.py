@@ -1,0 +1,128 @@
+"""The homework to-do list: ticking in ClassCharts, read-only for parents."""
+
+from __future__ import annotations
+
+from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceNotSupported
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from tests.conftest import setup_entry
+from tests.fake_server import FakeClassCharts
+
+TODO = "todo.ada_example_homework"
+
+
+async def items(hass: HomeAssistant, entity_id: str) -> list[dict]:
+    """The list's items through the todo.get_items action."""
+    result = await hass.services.async_call(
+        TODO_DOMAIN,
+        "get_items",
+        {"entity_id": entity_id},
+        blocking=True,
+        return_response=True,
+    )
+    return result[entity_id]["items"]
+
+
+async def set_status(
+    hass: HomeAssistant, entity_id: str, item: str, status: str
+) -> None:
+    """Tick or untick an item by its summary."""
+    await hass.services.async_call(
+        TODO_DOMAIN,
+        "update_item",
+        {"entity_id": entity_id, "item": item, "status": status},
+        blocking=True,
+    )
+
+
+async def test_items_list_homework_with_due_dates(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Outstanding and completed homework, soonest due first, in plain text."""
+    await setup_entry(hass_london, student_entry)
+    listed = await items(hass_london, TODO)
+    assert [i["due"] for i in listed] == sorted(i["due"] for i in listed)
+    by_summary = {i["summary"]: i for i in listed}
+    assert by_summary["Mathematics: Algebra starter"]["status"] == "needs_action"
+    assert by_summary["English: Reading log"]["status"] == "completed"
+    assert all("<" not in i.get("description", "") for i in listed)
+    state = hass_london.states.get(TODO)
+    assert int(state.state) == sum(i["status"] == "needs_action" for i in listed)
+
+
+async def test_student_ticks_and_unticks(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Ticking marks the homework done in ClassCharts; unticking reverts it."""
+    await setup_entry(hass_london, student_entry)
+    homework = next(
+        h for h in fake.pupils[4821907].homeworks if h.title == "Algebra starter"
+    )
+    assert not homework.ticked
+
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    assert fake.homework(homework.id).ticked
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed["Mathematics: Algebra starter"]["status"] == "completed"
+
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "needs_action")
+    assert not fake.homework(homework.id).ticked
+
+
+async def test_ticking_twice_does_not_flip_back(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """The endpoint toggles; asking for the state it already has sends no toggle."""
+    await setup_entry(hass_london, student_entry)
+    homework = next(
+        h for h in fake.pupils[4821907].homeworks if h.title == "Algebra starter"
+    )
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    # Ticked on the website meanwhile; our list still says "needs action".
+    fake.clear_requests()
+    await set_status(hass_london, TODO, "English: Reading log", "completed")
+    assert fake.api_requests("homeworkticked") == []
+    assert fake.homework(homework.id).ticked
+
+
+async def test_tick_failure_is_reported(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A failing tick raises a translated error and changes nothing."""
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(count=1, status=503, path_contains="homeworkticked")
+    with pytest.raises(HomeAssistantError, match="Could not reach ClassCharts"):
+        await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    homework = next(
+        h for h in fake.pupils[4821907].homeworks if h.title == "Algebra starter"
+    )
+    assert not homework.ticked
+
+
+async def test_renaming_is_refused(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Only the status can change."""
+    await setup_entry(hass_london, student_entry)
+    with pytest.raises(HomeAssistantError, match="cannot be changed"):
+        await hass_london.services.async_call(
+            TODO_DOMAIN,
+            "update_item",
+            {"entity_id": TODO, "item": "Mathematics: Algebra starter", "rename": "X"},
+            blocking=True,
+        )
+
+
+async def test_parent_list_is_read_only(
+    hass_london: HomeAssistant, parent_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A parent sees the homework but cannot tick it."""
+    await setup_entry(hass_london, parent_entry)
+    assert await items(hass_london, TODO)
+    fake.clear_requests()
+    with pytest.raises(ServiceNotSupported):
+        await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    assert fake.api_requests("homeworkticked") == []
