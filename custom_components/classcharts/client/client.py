@@ -415,11 +415,18 @@ class ClassChartsClient:
     ) -> list[ActivityItem]:
         """All activity from ``since`` to ``until``, newest first, at most ``max_pages``."""
         items: list[ActivityItem] = []
+        seen: set[int] = set()
         last_id: int | None = None
         start = since.astimezone(self.pupil_zone(pupil_id)).date()
         for _ in range(max_pages):
             page = await self.get_activity(pupil_id, start, until, last_id)
-            items.extend(item for item in page.items if item.timestamp >= since)
+            # A server that ignores last_id repeats a page: keep each item once.
+            items.extend(
+                item
+                for item in page.items
+                if item.timestamp >= since and item.id not in seen
+            )
+            seen.update(item.id for item in page.items)
             if (
                 not page.items
                 or page.last_id is None
