@@ -157,11 +157,14 @@ class Process:
 
     def output(self) -> str:
         """Everything the process printed so far."""
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def stop(self, timeout: float = 20.0) -> int:
         """SIGTERM the process group, SIGKILL it after ``timeout`` seconds."""
+        if self._log.closed:  # stopped before
+            return self.popen.returncode
         if self.alive:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGTERM)
