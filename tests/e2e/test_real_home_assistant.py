@@ -8,6 +8,7 @@ way the frontend drives them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -146,13 +147,7 @@ async def wait_until(
             return result
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {limit}s waiting for {what}")
-        await _sleep(interval)
-
-
-async def _sleep(seconds: float) -> None:
-    import asyncio  # noqa: PLC0415
-
-    await asyncio.sleep(seconds)
+        await asyncio.sleep(interval)
 
 
 def number(state: dict[str, Any]) -> float:
@@ -387,6 +382,6 @@ async def test_real_home_assistant(
 
     timings["whole test"] = time.monotonic() - started
     with capsys.disabled():
-        print()  # noqa: T201
+        print()
         for what, seconds in timings.items():
-            print(f"  e2e timing: {what}: {seconds:.1f} s")  # noqa: T201
+            print(f"  e2e timing: {what}: {seconds:.1f} s")
