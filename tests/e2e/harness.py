@@ -243,7 +243,7 @@ class HomeAssistantApi:
                 )
             with contextlib.suppress(aiohttp.ClientError, TimeoutError):
                 async with self.session.get(
-                    f"{self.url}/api/onboarding",
+                    f"{self.url}/auth/providers",
                     timeout=aiohttp.ClientTimeout(total=5),
                 ) as response:
                     if response.status == 200:
@@ -270,6 +270,9 @@ class HomeAssistantApi:
     async def needs_owner(self) -> bool:
         """Whether onboarding still waits for the owner account."""
         async with self.session.get(f"{self.url}/api/onboarding") as response:
+            if response.status == 404:  # onboarding done: its views are gone
+                return False
+            response.raise_for_status()
             steps = await response.json()
         return any(s["step"] == "user" and not s["done"] for s in steps)
 
