@@ -30,9 +30,11 @@ from .coordinator import (
     ClassChartsCoordinator,
     ClassChartsRuntimeData,
 )
+from .seen import SeenItems
 
 PLATFORMS: list[Platform] = [
     Platform.CALENDAR,
+    Platform.EVENT,
     Platform.SENSOR,
     Platform.TODO,
 ]
@@ -64,7 +66,9 @@ def create_client(hass: HomeAssistant, credentials: Credentials) -> ClassChartsC
 async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
     """Log in, fetch the first data, and set up the platforms."""
     client = create_client(hass, credentials_from_data(dict(entry.data)))
-    coordinator = ClassChartsCoordinator(hass, entry, client)
+    seen = SeenItems(hass, entry.entry_id)
+    await seen.async_load()
+    coordinator = ClassChartsCoordinator(hass, entry, client, seen)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = ClassChartsRuntimeData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -77,6 +81,13 @@ async def _async_options_updated(
 ) -> None:
     """Reload so a changed choice of pupils takes effect."""
     await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: ClassChartsConfigEntry
+) -> None:
+    """Forget which items were announced when the account is removed."""
+    await SeenItems(hass, entry.entry_id).async_remove()
 
 
 async def async_unload_entry(

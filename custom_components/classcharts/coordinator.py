@@ -17,6 +17,7 @@ from homeassistant.util import dt as dt_util
 
 from .client import (
     AccountType,
+    ActivityItem,
     BehaviourSummary,
     ClassChartsClient,
     ClassChartsError,
@@ -24,7 +25,7 @@ from .client import (
     Pupil,
 )
 from .const import CONF_EXCLUDED_PUPILS, DOMAIN, LOGGER
-from .data import AccountData, PupilData, school_year_start
+from .data import AccountData, EventKind, PupilData, school_year_start
 from .errors import update_error
 from .schedule import (
     POLL_INTERVAL,
@@ -35,9 +36,12 @@ from .schedule import (
     next_poll,
     retry_after_failure,
 )
+from .seen import SeenItems
 from .timetable import TimetableCache
 
 HOMEWORK_DAYS_BACK = 28
+# After an outage or a restart, read back this far for missed behaviour points.
+MAX_CATCH_UP = timedelta(days=7)
 HOMEWORK_DAYS_AHEAD = 42
 TIMETABLE_DAYS_AHEAD = 6
 
@@ -88,6 +92,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         hass: HomeAssistant,
         entry: ClassChartsConfigEntry,
         client: ClassChartsClient,
+        seen: SeenItems,
     ) -> None:
         """Set up the coordinator; the first poll happens at entry setup."""
         super().__init__(
@@ -98,6 +103,8 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             update_interval=POLL_INTERVAL[Mode.QUIET],
         )
         self.client = client
+        self._seen = seen
+        self._polls = 0
         self._states: dict[int, _PupilState] = {}
         self._pupils_fetched: datetime | None = None
         self._failures = 0
@@ -131,7 +138,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             raise update_error(err) from err
         self._failures = 0
         self.update_interval = next_poll(now, self._lessons_today(now))
-        data = self._snapshot()
+        data = self._snapshot(now)
         self._schedule_tick(data)
         return data
 
@@ -201,8 +208,11 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         state.fetched[dataset] = now
 
     async def _activity(self, pupil_id: int, today: date, now: datetime) -> Any:
-        midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        return await self.client.get_activity_since(pupil_id, midnight, today)
+        """Activity since midnight, or since the last point announced if earlier."""
+        since = _midnight(now)
+        if last := self._seen.newest_time(pupil_id, EventKind.BEHAVIOUR):
+            since = max(min(since, last), now - MAX_CATCH_UP)
+        return await self.client.get_activity_since(pupil_id, since, today)
 
     async def _behaviour_before_today(
         self, pupil_id: int, today: date, _now: datetime
@@ -229,23 +239,68 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             for lesson in state.timetable.known(today, today).get(today, [])
         ]
 
-    def _snapshot(self) -> AccountData:
-        """Freeze the cache into what entities read."""
+    def _snapshot(self, now: datetime) -> AccountData:
+        """Freeze the cache into what entities read, with the items new since."""
+        self._polls += 1
         pupils = {}
+        midnight = _midnight(now)
         for pupil_id, state in self._states.items():
             values = state.values
+            activity = values.get(Dataset.ACTIVITY, [])
             pupils[pupil_id] = PupilData(
                 pupil=state.pupil,
                 lessons=state.timetable.known(date.min, date.max),
                 homeworks=values.get(Dataset.HOMEWORK),
-                activity_today=values.get(Dataset.ACTIVITY, []),
+                activity_today=[i for i in activity if i.timestamp >= midnight],
                 behaviour_before_today=values.get(Dataset.BEHAVIOUR),
                 detentions=values.get(Dataset.DETENTIONS),
                 announcements=values.get(Dataset.ANNOUNCEMENTS),
                 attendance=values.get(Dataset.ATTENDANCE),
                 rewards=values.get(Dataset.REWARDS),
+                new_items=self._new_items(state, activity),
             )
-        return AccountData(pupils=pupils)
+        return AccountData(pupils=pupils, poll=self._polls)
+
+    def _new_items(
+        self, state: _PupilState, activity: list[ActivityItem]
+    ) -> dict[EventKind, list[Any]]:
+        """Items not seen in an earlier poll (or run), oldest first."""
+        pid, values = state.pupil.id, state.values
+        points = [i for i in activity if i.type == "behaviour"]
+        return {
+            EventKind.BEHAVIOUR: self._seen.take_new(
+                pid,
+                EventKind.BEHAVIOUR,
+                sorted(points, key=lambda i: (i.timestamp, i.id)),
+                lambda i: i.id,
+                lambda i: i.timestamp,
+            ),
+            EventKind.HOMEWORK: self._seen.take_new(
+                pid,
+                EventKind.HOMEWORK,
+                sorted(
+                    values.get(Dataset.HOMEWORK) or [],
+                    key=lambda h: (h.issue_date, h.id),
+                ),
+                lambda h: h.id,
+            ),
+            EventKind.DETENTION: self._seen.take_new(
+                pid,
+                EventKind.DETENTION,
+                # Ids grow as detentions are set; their dates say when they happen.
+                sorted(values.get(Dataset.DETENTIONS) or [], key=lambda d: d.id),
+                lambda d: d.id,
+            ),
+            EventKind.ANNOUNCEMENT: self._seen.take_new(
+                pid,
+                EventKind.ANNOUNCEMENT,
+                sorted(
+                    values.get(Dataset.ANNOUNCEMENTS) or [],
+                    key=lambda a: (a.timestamp, a.id),
+                ),
+                lambda a: a.id,
+            ),
+        }
 
     @callback
     def _schedule_tick(self, data: AccountData) -> None:
@@ -291,6 +346,10 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+
+
+def _midnight(now: datetime) -> datetime:
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def device_identifier(entry: ConfigEntry, pupil_id: int) -> tuple[str, str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
 
 from .client import (
     ActivityItem,
@@ -17,6 +19,15 @@ from .client import (
     Pupil,
     RewardShop,
 )
+
+
+class EventKind(StrEnum):
+    """The kinds of new item that fire an event."""
+
+    BEHAVIOUR = "behaviour"
+    HOMEWORK = "homework"
+    DETENTION = "detention"
+    ANNOUNCEMENT = "announcement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,8 @@ class PupilData:
     announcements: list[Announcement] | None = None
     attendance: Attendance | None = None
     rewards: RewardShop | None = None
+    # Items first seen in the poll that made this snapshot, oldest first.
+    new_items: Mapping[EventKind, list[Any]] = field(default_factory=dict)
 
     def lessons_on(self, day: date) -> list[Lesson]:
         """The lessons of ``day`` (empty when unknown or no school)."""
@@ -131,6 +144,8 @@ class AccountData:
     """The coordinator's data: every included pupil of the account."""
 
     pupils: Mapping[int, PupilData]
+    # Counts polls, so event entities fire each poll's new items only once.
+    poll: int = 0
 
 
 def school_year_start(today: date) -> date:

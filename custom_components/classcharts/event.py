@@ -1,0 +1,168 @@
+"""Event entities: a new behaviour point, homework, detention or announcement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .client import ActivityItem, Announcement, Detention, Homework, Pupil
+from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
+from .data import EventKind
+from .entity import ClassChartsEntity, add_pupil_entities
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClassChartsEventEntityDescription(EventEntityDescription):
+    """An event entity: which new items it announces and how."""
+
+    kind: EventKind
+    type_fn: Callable[[Any], str]
+    attributes_fn: Callable[[Any], dict[str, Any]]
+    exists_fn: Callable[[Pupil], bool]
+
+
+def _behaviour(point: ActivityItem) -> dict[str, Any]:
+    return {
+        "reason": point.reason,
+        "score": point.score,
+        "teacher": point.teacher,
+        "lesson": point.lesson,
+        "time": point.timestamp.isoformat(),
+    }
+
+
+def _homework(homework: Homework) -> dict[str, Any]:
+    return {
+        "subject": homework.subject,
+        "title": homework.title,
+        "due_date": homework.due_date.isoformat(),
+        "teacher": homework.teacher,
+    }
+
+
+def _detention(detention: Detention) -> dict[str, Any]:
+    return {
+        "date": detention.start.date().isoformat() if detention.start else None,
+        "time": detention.start.strftime("%H:%M") if detention.start else None,
+        "location": detention.location,
+        "reason": detention.reason,
+    }
+
+
+def _announcement(announcement: Announcement) -> dict[str, Any]:
+    return {
+        "title": announcement.title,
+        "teacher": announcement.teacher,
+        "time": announcement.timestamp.isoformat(),
+    }
+
+
+EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
+    ClassChartsEventEntityDescription(
+        key="behaviour_point",
+        translation_key="behaviour_point",
+        event_types=["positive", "negative"],
+        kind=EventKind.BEHAVIOUR,
+        type_fn=lambda point: (
+            "negative" if point.polarity == "negative" else "positive"
+        ),
+        attributes_fn=_behaviour,
+        exists_fn=lambda pupil: pupil.features.behaviour,
+    ),
+    ClassChartsEventEntityDescription(
+        key="new_homework",
+        translation_key="new_homework",
+        event_types=["homework_set"],
+        kind=EventKind.HOMEWORK,
+        type_fn=lambda _: "homework_set",
+        attributes_fn=_homework,
+        exists_fn=lambda pupil: pupil.features.homework,
+    ),
+    ClassChartsEventEntityDescription(
+        key="detention",
+        translation_key="detention",
+        event_types=["detention_set"],
+        kind=EventKind.DETENTION,
+        type_fn=lambda _: "detention_set",
+        attributes_fn=_detention,
+        exists_fn=lambda pupil: pupil.features.detentions,
+    ),
+    ClassChartsEventEntityDescription(
+        key="announcement",
+        translation_key="announcement",
+        event_types=["announcement_published"],
+        kind=EventKind.ANNOUNCEMENT,
+        type_fn=lambda _: "announcement_published",
+        attributes_fn=_announcement,
+        exists_fn=lambda pupil: pupil.features.announcements,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: ClassChartsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add each pupil's event entities."""
+    coordinator = entry.runtime_data.coordinator
+    add_pupil_entities(
+        coordinator,
+        async_add_entities,
+        lambda pupil: (
+            ClassChartsEvent(coordinator, pupil, description)
+            for description in EVENTS
+            if description.exists_fn(pupil)
+        ),
+    )
+
+
+class ClassChartsEvent(ClassChartsEntity, EventEntity):
+    """Fires once for each new item of its kind, oldest first."""
+
+    entity_description: ClassChartsEventEntityDescription
+
+    def __init__(
+        self,
+        coordinator: ClassChartsCoordinator,
+        pupil: Pupil,
+        description: ClassChartsEventEntityDescription,
+    ) -> None:
+        """Create the event entity for one pupil."""
+        super().__init__(coordinator, pupil, description.key)
+        self.entity_description = description
+        self._handled_poll = 0
+
+    async def async_added_to_hass(self) -> None:
+        """Announce what the poll before set-up found (after a restart: news)."""
+        await super().async_added_to_hass()
+        self._fire_new_items()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire the items new in this poll; lesson-bell wake-ups fire nothing."""
+        if not self._fire_new_items():
+            super()._handle_coordinator_update()
+
+    @callback
+    def _fire_new_items(self) -> bool:
+        """Fire each item new in the current poll, once; say whether any fired."""
+        data = self.coordinator.data
+        if data.poll == self._handled_poll or self.pupil_id not in data.pupils:
+            return False
+        self._handled_poll = data.poll
+        description = self.entity_description
+        items = data.pupils[self.pupil_id].new_items.get(description.kind, [])
+        for item in items:
+            self._trigger_event(
+                description.type_fn(item), description.attributes_fn(item)
+            )
+            self.async_write_ha_state()
+        return bool(items)

@@ -1,0 +1,178 @@
+"""Event entities: each new item fires once, in order, across restarts and outages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
+from tests.conftest import NOW, advance, setup_entry
+from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
+
+POINTS = "event.ada_example_behaviour_point"
+HOMEWORK = "event.ada_example_new_homework"
+DETENTION = "event.ada_example_detention"
+
+
+def record(hass: HomeAssistant, entity_id: str) -> list[dict]:
+    """Collect the (event_type, attributes) of every event the entity fires."""
+    fired: list[dict] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        new = event.data["new_state"]
+        if new is not None and new.state not in (STATE_UNKNOWN, "unavailable"):
+            fired.append(dict(new.attributes))
+
+    async_track_state_change_event(hass, [entity_id], _changed)
+    return fired
+
+
+async def test_first_setup_fires_nothing(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Points, homework and detentions that already exist are not news."""
+    await setup_entry(hass_london, student_entry)
+    for entity_id in (POINTS, HOMEWORK, DETENTION, "event.ada_example_announcement"):
+        assert hass_london.states.get(entity_id).state == STATE_UNKNOWN
+
+
+async def test_new_point_fires_once_with_details(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new positive point fires one event within a poll, and never again."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, POINTS)
+    fake.add_behaviour_point(
+        STUDENT_ID,
+        reason="Great answer",
+        teacher="Dr L Example",
+        lesson="9X/Sc1",
+        timestamp=NOW + timedelta(minutes=2),
+    )
+    for _ in range(3):  # three polls, and the lesson bell in between
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fired) == 1
+    assert fired[0]["event_type"] == "positive"
+    assert fired[0]["reason"] == "Great answer"
+    assert fired[0]["teacher"] == "Dr L Example"
+    assert fired[0]["lesson"] == "9X/Sc1"
+    assert fired[0]["score"] == 1
+    assert fired[0]["time"] == "2026-11-24T10:02:00+00:00"
+
+
+async def test_restart_does_not_repeat_but_delivers_missed(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """After a restart, only the points given while Home Assistant was off fire."""
+    await setup_entry(hass_london, student_entry)
+    fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=2))
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert hass_london.states.get(POINTS).state != STATE_UNKNOWN
+
+    assert await hass_london.config_entries.async_unload(student_entry.entry_id)
+    fake.add_behaviour_point(
+        STUDENT_ID,
+        polarity="negative",
+        reason="No homework",
+        score=-1,
+        timestamp=NOW + timedelta(minutes=15),
+    )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    fired = record(hass_london, POINTS)
+    assert await hass_london.config_entries.async_setup(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(f["event_type"], f["reason"]) for f in fired] == [
+        ("negative", "No homework")
+    ]
+
+
+async def test_outage_then_recovery_delivers_each_point_once_in_order(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Points given during a two-hour outage arrive after it, oldest first."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, POINTS)
+    await fake.stop()
+    for minutes, reason in ((20, "First"), (50, "Second"), (90, "Third")):
+        fake.add_behaviour_point(
+            STUDENT_ID, reason=reason, timestamp=NOW + timedelta(minutes=minutes)
+        )
+    for _ in range(12):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert fired == []
+    await fake.start()
+    for _ in range(4):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [f["reason"] for f in fired] == ["First", "Second", "Third"]
+
+
+async def test_missed_points_from_yesterday_are_delivered(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An outage over midnight still delivers the late points of the day before."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, POINTS)
+    await fake.stop()
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="After school club", timestamp=NOW + timedelta(hours=6)
+    )
+    await advance(hass_london, freezer, timedelta(hours=16))  # next morning
+    await fake.start()
+    await advance(hass_london, freezer, timedelta(minutes=30))
+    await advance(hass_london, freezer, timedelta(hours=2))
+    assert [f["reason"] for f in fired] == ["After school club"]
+
+
+async def test_new_homework_and_detention_fire(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """New homework and a new detention each fire one event with their details."""
+    await setup_entry(hass_london, student_entry)
+    homework_fired = record(hass_london, HOMEWORK)
+    detention_fired = record(hass_london, DETENTION)
+    fake.add_homework(
+        STUDENT_ID,
+        title="Volcano model",
+        subject="Geography",
+        due_date=date(2026, 12, 1),
+    )
+    fake.pupils[STUDENT_ID].detentions.append(
+        FakeDetention(
+            id=4409999,
+            attended="pending",
+            date=date(2026, 11, 27),
+            time="15:30",
+            length=45,
+            location="Hall",
+            reason="Phone in lesson",
+        )
+    )
+    for _ in range(13):  # homework and detentions are read every 2 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(h["title"], h["subject"], h["due_date"]) for h in homework_fired] == [
+        ("Volcano model", "Geography", "2026-12-01")
+    ]
+    assert [
+        (d["date"], d["time"], d["location"], d["reason"]) for d in detention_fired
+    ] == [("2026-11-27", "15:30", "Hall", "Phone in lesson")]
