@@ -10,6 +10,7 @@ from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
@@ -341,7 +342,16 @@ class ClassChartsOptionsFlow(OptionsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show every child on the account; the included ones are ticked."""
-        client = self.config_entry.runtime_data.client
+        if self.config_entry.state is ConfigEntryState.LOADED:
+            client: ClassChartsClient = self.config_entry.runtime_data.client
+        else:
+            # Not set up (e.g. ClassCharts was down at start): no runtime data yet.
+            data = self.config_entry.data
+            client = ClassChartsClient(
+                async_get_clientsession(self.hass),
+                ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD]),
+                base_url=classcharts_base_url(),
+            )
         try:
             pupils = await client.get_pupils()
         except ClassChartsError:

@@ -969,3 +969,26 @@ async def test_options_server_fault(
     result = await hass.config_entries.options.async_init(parent_entry.entry_id)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "cannot_connect"
+
+
+async def test_options_while_entry_not_loaded(
+    hass: HomeAssistant, fake: FakeClassCharts, parent_entry: MockConfigEntry
+) -> None:
+    """The options of an entry that could not set up still list the children."""
+    await fake.stop()
+    await setup_entry(hass, parent_entry)
+    assert parent_entry.state is not ConfigEntryState.LOADED
+    await fake.start()
+    result = check(
+        await hass.config_entries.options.async_init(parent_entry.entry_id),
+        fake,
+        "options",
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert suggested(result) == {CONF_PUPILS: [str(ADA_ID), str(BEN_ID)]}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_PUPILS: [str(ADA_ID)]}
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert parent_entry.options == {CONF_EXCLUDED_PUPILS: [BEN_ID]}
