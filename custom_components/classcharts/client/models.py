@@ -298,6 +298,9 @@ def _counts(value: Any, what: str) -> dict[str, int]:
     return {str(key): optional_integer(obj, key) or 0 for key in obj}
 
 
+_MAX_DETENTION_MINUTES = 24 * 60
+
+
 @dataclass(frozen=True, slots=True)
 class Detention:
     """A detention; date and time may be unknown for old ones."""
@@ -328,6 +331,9 @@ class Detention:
             day = parse_date(obj["date"], "date")
             clock = parse_clock(obj["time"], "time")
             start = datetime.combine(day, clock, tzinfo=zone)
+        length = optional_integer(obj, "length")
+        if length is not None and not 0 <= length <= _MAX_DETENTION_MINUTES:
+            raise ShapeError("length should be minutes within a day")
         lesson = as_object(obj.get("lesson") or {}, "lesson")
         subject = as_object(lesson.get("subject") or {}, "subject")
         teacher = as_object(obj.get("teacher") or {}, "teacher")
@@ -342,7 +348,7 @@ class Detention:
             id=integer(obj, "id"),
             attended=text(obj, "attended") or "pending",
             start=start,
-            length_minutes=optional_integer(obj, "length"),
+            length_minutes=length,
             location=optional_text(obj, "location"),
             reason=optional_text(behaviour, "reason"),
             subject=optional_text(subject, "name"),

@@ -124,7 +124,10 @@ def parse_datetime(value: Any, what: str, zone: tzinfo) -> datetime:
         raise ShapeError(f"{what} is not a date-time: {value[:32]!r}") from err
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=zone)
-    return parsed.astimezone(zone)
+    try:
+        return parsed.astimezone(zone)
+    except OverflowError as err:  # e.g. year 1 with a positive offset
+        raise ShapeError(f"{what} is out of range: {value[:32]!r}") from err
 
 
 def parse_clock(value: Any, what: str) -> time:
