@@ -7,7 +7,9 @@ from datetime import date
 from aiohttp import DummyCookieJar
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
+from homeassistant.helpers.typing import ConfigType
 
 from .client import (
     DEFAULT_BASE_URL,
@@ -22,6 +24,7 @@ from .const import (
     CONF_ACCOUNT_TYPE,
     CONF_CODE,
     CONF_DATE_OF_BIRTH,
+    DOMAIN,
     LOGGER,
     classcharts_base_url,
 )
@@ -31,6 +34,7 @@ from .coordinator import (
     ClassChartsRuntimeData,
 )
 from .seen import SeenItems
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.CALENDAR,
@@ -63,6 +67,15 @@ def create_client(hass: HomeAssistant, credentials: Credentials) -> ClassChartsC
     return ClassChartsClient(session, credentials, base_url=base_url)
 
 
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions once."""
+    async_setup_services(hass)
+    return True
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
     """Log in, fetch the first data, and set up the platforms."""
     client = create_client(hass, credentials_from_data(dict(entry.data)))
@@ -72,15 +85,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) 
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = ClassChartsRuntimeData(client=client, coordinator=coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     return True
-
-
-async def _async_options_updated(
-    hass: HomeAssistant, entry: ClassChartsConfigEntry
-) -> None:
-    """Reload so a changed choice of pupils takes effect."""
-    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_remove_entry(

@@ -14,6 +14,7 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
+    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
@@ -307,7 +308,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         suggested = user_input or {
             key: value
             for key, value in entry.data.items()
-            if key in {CONF_EMAIL, CONF_CODE}
+            if key == CONF_EMAIL  # never show a stored pupil code again
         }
         return self._show(account_type, step_id, suggested, errors, entry.title)
 
@@ -335,7 +336,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
-class ClassChartsOptionsFlow(OptionsFlow):
+class ClassChartsOptionsFlow(OptionsFlowWithReload):
     """Choose which of a parent's children are included."""
 
     async def async_step_init(
