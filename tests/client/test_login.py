@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+import json
 
 import pytest
 
@@ -219,3 +220,28 @@ def test_credentials_repr_hides_secrets() -> None:
         assert "2012" not in text
     assert student.login_form()["dob"] == "14/03/2012"
     assert parent.login_form()["password"] == PARENT_PASSWORD
+
+
+async def test_ping_without_new_token_keeps_the_old_one(
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some answers carry no meta.session_id: the login token stays in use.
+    original = fake._route
+
+    async def strip_token(request, info):  # type: ignore[no-untyped-def]
+        before = {key: session.token for key, session in fake._sessions.items()}
+        response = await original(request, info)
+        if request.path.endswith("/ping"):
+            # This server keeps the login token and says nothing about it.
+            for key, token in before.items():
+                fake._sessions[key].token = token
+            body = json.loads(response.text)
+            body["meta"] = []
+            response.text = json.dumps(body)
+        return response
+
+    monkeypatch.setattr(fake, "_route", strip_token)
+    client = student()
+    await client.login()
+    assert await client.get_badges(STUDENT_ID)
+    assert login_requests(fake) == 1
