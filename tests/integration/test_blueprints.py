@@ -1,0 +1,164 @@
+"""The shipped blueprints: valid for Home Assistant, and working on fake data."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+import shutil
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_mock_service,
+)
+
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
+from tests.conftest import LONDON, NOW, advance, setup_entry
+from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
+
+FOLDER = Path(__file__).parents[2] / "blueprints" / "automation" / "classcharts"
+NAMES = ["announce_behaviour_point", "homework_reminder", "detention_alert"]
+PHONE = "notify.parent_phone"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blueprint_is_valid(name: str) -> None:
+    """Each blueprint passes Home Assistant's automation blueprint schema."""
+    data = load_yaml_dict(str(FOLDER / f"{name}.yaml"))
+    blueprint = Blueprint(
+        data, expected_domain="automation", schema=AUTOMATION_BLUEPRINT_SCHEMA
+    )
+    assert blueprint.domain == "automation"
+    assert blueprint.metadata["source_url"].endswith(f"{name}.yaml")
+
+
+async def use_blueprint(
+    hass: HomeAssistant, tmp_path: Path, name: str, inputs: dict
+) -> list[ServiceCall]:
+    """Install the blueprint in a config folder and create one automation from it."""
+    hass.config.config_dir = str(tmp_path)
+    target = tmp_path / "blueprints" / "automation" / "classcharts"
+    target.mkdir(parents=True)
+    shutil.copy(FOLDER / f"{name}.yaml", target)
+    sent = async_mock_service(hass, "notify", "send_message")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "id": name,
+                "use_blueprint": {"path": f"classcharts/{name}.yaml", "input": inputs},
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    return sent
+
+
+async def test_announce_behaviour_point(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """A positive point is announced; a negative one is not (polarity positive)."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "announce_behaviour_point",
+        {
+            "behaviour_event": "event.ada_example_behaviour_point",
+            "polarity": "positive",
+            "notify_target": PHONE,
+        },
+    )
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="Great answer", timestamp=NOW + timedelta(minutes=1)
+    )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    fake.add_behaviour_point(
+        STUDENT_ID,
+        polarity="negative",
+        reason="Late",
+        score=-1,
+        timestamp=NOW + timedelta(minutes=12),
+    )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [c.data["message"] for c in sent] == [
+        "Ada Example got a positive point: Great answer from Mr P Example."
+    ]
+    assert sent[0].data["entity_id"] == [PHONE]
+
+
+async def test_homework_reminder(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """At 18:00 on a school night it lists tomorrow's homework; Friday it is quiet."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "homework_reminder",
+        {
+            "next_lesson_start": "sensor.ada_example_next_lesson_start",
+            "reminder_time": "18:00:00",
+            "notify_target": PHONE,
+        },
+    )
+    freezer.move_to(datetime(2026, 11, 24, 17, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(minutes=1))
+    assert [(c.data["title"], c.data["message"]) for c in sent] == [
+        ("Homework due tomorrow for Ada Example", "English: Poem annotation")
+    ]
+    # Friday evening: no school on Saturday, so no reminder.
+    fake.add_homework(STUDENT_ID, title="Weekend reading", due_date=date(2026, 11, 28))
+    freezer.move_to(datetime(2026, 11, 27, 17, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(minutes=1))
+    assert len(sent) == 1
+
+
+async def test_detention_alert(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """A new detention sends its date, time, place and reason."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "detention_alert",
+        {"detention_event": "event.ada_example_detention", "notify_target": PHONE},
+    )
+    fake.pupils[STUDENT_ID].detentions.append(
+        FakeDetention(
+            id=4409999,
+            attended="pending",
+            date=date(2026, 11, 27),
+            time="15:30",
+            length=45,
+            location="Hall",
+            reason="Phone in lesson",
+        )
+    )
+    for _ in range(13):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(c.data["title"], c.data["message"]) for c in sent] == [
+        (
+            "New detention for Ada Example",
+            "2026-11-27 at 15:30, Hall. Reason: Phone in lesson",
+        )
+    ]

@@ -1,0 +1,155 @@
+"""The data-returning actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.classcharts.const import DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from tests.conftest import setup_entry
+from tests.fake_server import CHILD_IDS, FakeClassCharts
+
+
+def device_of(hass: HomeAssistant, entry: MockConfigEntry, pupil_id: int) -> str:
+    """The device id of a pupil."""
+    device = dr.async_get(hass).async_get_device(
+        identifiers={(DOMAIN, f"{entry.unique_id}_{pupil_id}")}
+    )
+    assert device is not None
+    return device.id
+
+
+async def call(hass: HomeAssistant, service: str, **data: Any) -> dict[str, Any]:
+    """Call an action and return its response."""
+    return await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+
+
+async def test_get_timetable(
+    hass_london: HomeAssistant, parent_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A week of Ben's lessons, from the shared timetable cache."""
+    await setup_entry(hass_london, parent_entry)
+    ben = device_of(hass_london, parent_entry, CHILD_IDS[1])
+    fake.clear_requests()
+    result = await call(
+        hass_london,
+        "get_timetable",
+        pupil=ben,
+        start_date="2026-11-24",
+        end_date="2026-11-30",
+    )
+    days = sorted({lesson["date"] for lesson in result["lessons"]})
+    assert days == [
+        "2026-11-24",
+        "2026-11-25",
+        "2026-11-26",
+        "2026-11-27",
+        "2026-11-30",
+    ]
+    assert result["lessons"][0]["start"] == "2026-11-24T08:45:00+00:00"
+    assert {"subject", "teacher", "room", "period", "class"} <= result["lessons"][
+        0
+    ].keys()
+    # The coordinator already had these days: no request was needed.
+    assert fake.api_requests("timetable") == []
+
+
+async def test_get_homework(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Outstanding homework by default; completed on request."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    window = {"start_date": "2026-11-01", "end_date": "2026-11-30"}
+    outstanding = await call(hass_london, "get_homework", pupil=ada, **window)
+    titles = [h["title"] for h in outstanding["homework"]]
+    assert "Algebra starter" in titles
+    assert "Reading log" not in titles
+    everything = await call(
+        hass_london, "get_homework", pupil=ada, include_completed=True, **window
+    )
+    assert "Reading log" in [h["title"] for h in everything["homework"]]
+    assert all("<" not in h["description"] for h in everything["homework"])
+
+
+async def test_get_behaviour(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Totals and the points of a range, oldest first."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    result = await call(
+        hass_london,
+        "get_behaviour",
+        pupil=ada,
+        start_date="2026-11-24",
+        end_date="2026-11-24",
+    )
+    assert [p["reason"] for p in result["points"]]
+    assert result["positive"] == sum(
+        p["score"] for p in result["points"] if p["polarity"] == "positive"
+    )
+    assert result["net"] == result["positive"] - result["negative"]
+    times = [p["time"] for p in result["points"]]
+    assert times == sorted(times)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"start_date": "2026-11-30", "end_date": "2026-11-01"}, "before the start"),
+        ({"start_date": "2026-01-01", "end_date": "2026-11-30"}, "at most 31 days"),
+    ],
+)
+async def test_invalid_ranges_are_refused(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    data: dict[str, str],
+    message: str,
+) -> None:
+    """Bad ranges get a translated error and send nothing."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    fake.clear_requests()
+    with pytest.raises(ServiceValidationError, match=message):
+        await call(hass_london, "get_timetable", pupil=ada, **data)
+    assert fake.requests == []
+
+
+async def test_unknown_pupil_is_refused(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A device that is not a pupil gets a translated error."""
+    await setup_entry(hass_london, student_entry)
+    with pytest.raises(ServiceValidationError, match="is not a pupil"):
+        await call(hass_london, "get_homework", pupil="not-a-device")
+
+
+async def test_unloaded_account_is_refused(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A pupil whose account is not loaded gets a translated error."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    await hass_london.config_entries.async_unload(student_entry.entry_id)
+    with pytest.raises(ServiceValidationError, match="not loaded"):
+        await call(hass_london, "get_homework", pupil=ada)
+
+
+async def test_server_fault_is_a_clear_error(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A failing call raises the translated connection error."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    fake.fail_next(count=1, status=502, path_contains="homeworks")
+    with pytest.raises(HomeAssistantError, match="Could not reach ClassCharts"):
+        await call(hass_london, "get_homework", pupil=ada)
