@@ -7,17 +7,17 @@ from pathlib import Path
 import shutil
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_mock_service,
 )
 
-from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
-from homeassistant.components.blueprint.models import Blueprint
-from homeassistant.core import HomeAssistant, ServiceCall
-from homeassistant.setup import async_setup_component
-from homeassistant.util.yaml import load_yaml_dict
 from tests.conftest import LONDON, NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
 from tests.conftest import NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import DOMAIN
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 from tests.conftest import setup_entry
 from tests.fake_server import CHILD_IDS, FakeClassCharts
 
