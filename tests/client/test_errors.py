@@ -342,13 +342,15 @@ async def test_unexpected_http_status(
         await client.get_badges(STUDENT_ID)
 
 
-async def test_login_page_answer_means_refused(
+async def test_login_answered_by_another_page_is_not_a_refusal(
     fake: FakeClassCharts, student: ClientFactory
 ) -> None:
-    # A 200 login page (not the 302) is a refusal, even with a good code.
+    # A 200 page without the refusal text (maintenance, an error page) must not
+    # count as wrong credentials: that would send the user to a needless reauth.
     fake.fail_next(html=True, path_contains="/student/login")
-    with pytest.raises(ClassChartsAuthenticationError, match="HTTP 200") as err:
+    with pytest.raises(ClassChartsResponseError, match="HTTP 200") as err:
         await student().login()
+    assert not isinstance(err.value, ClassChartsAuthenticationError)
     assert_no_secrets(fake, err.value)
 
 

@@ -192,7 +192,7 @@ class ClassChartsClient:
                 raise ClassChartsResponseError(msg) from err
             self._token = text(value, "session_id") or None
         if self._token is None:
-            raise ClassChartsAuthenticationError(self._refusal(status, body))
+            raise self._refusal(name, status, body)
         self._generation += 1
         try:
             await self._ping()
@@ -200,16 +200,27 @@ class ClassChartsClient:
             msg = "POST ping: ClassCharts refused a session it had just opened"
             raise ClassChartsSessionError(msg) from err
 
-    def _refusal(self, status: int, body: bytes) -> str:
-        """Say why a login was refused, in words a user can act on."""
-        if b"captcha" in body.lower():
-            return "ClassCharts asked for a captcha; log in on the website once, then retry"
-        what = (
-            "pupil code or date of birth"
-            if self.account_type is AccountType.STUDENT
-            else "email address or password"
+    def _refusal(self, name: str, status: int, body: bytes) -> ClassChartsError:
+        """Tell refused credentials apart from a page that is no answer at all.
+
+        Only a refusal the login page words as such (or a captcha) means the
+        credentials are wrong; a maintenance page must not start a reauth.
+        """
+        page = body.lower()
+        if b"captcha" in page:
+            return ClassChartsAuthenticationError(
+                "ClassCharts asked for a captcha; log in on the website once, then retry"
+            )
+        if status == 200 and b"incorrect" in page:  # noqa: PLR2004
+            what = (
+                "pupil code or date of birth"
+                if self.account_type is AccountType.STUDENT
+                else "email address or password"
+            )
+            return ClassChartsAuthenticationError(f"ClassCharts refused the {what}")
+        return ClassChartsResponseError(
+            f"{name}: answered HTTP {status} with neither a session nor a refusal"
         )
-        return f"ClassCharts refused the {what} (login answered HTTP {status})"
 
     async def _ping(self) -> None:
         """Activate or renew the session; the answer carries a new token."""
