@@ -66,6 +66,7 @@ SCHOOL_HOURS_MAX_AGE: Final = {
 # Polls drift by a few seconds; treat "almost due" as due.
 TOLERANCE: Final = timedelta(minutes=2)
 RETRY_FIRST: Final = timedelta(minutes=5)
+RETRY_MAX: Final = timedelta(hours=1)
 
 
 def school_window(lessons_today: Iterable[Lesson]) -> tuple[datetime, datetime] | None:
@@ -120,9 +121,13 @@ def is_due(
 def retry_after_failure(
     failures: int, now: datetime, lessons_today: Iterable[Lesson]
 ) -> timedelta:
-    """Back off after failed polls: 5, 10, 20... minutes, never past the normal wait."""
-    backoff = RETRY_FIRST * (1 << min(max(0, failures - 1), 10))
-    return min(backoff, next_poll(now, lessons_today))
+    """Back off after failed polls: 5, 10, 20, 40, then every 60 minutes.
+
+    The wait is never shorter than that, even in school hours, and never longer
+    than the normal wait when that is longer (at night, weekends, holidays).
+    """
+    backoff = min(RETRY_FIRST * (1 << min(max(0, failures - 1), 10)), RETRY_MAX)
+    return min(backoff, max(RETRY_MAX, next_poll(now, lessons_today)))
 
 
 def due_datasets(

@@ -1,0 +1,201 @@
+"""The fault campaign: every failure mode, at set-up and in steady state."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+import logging
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.classcharts.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from tests.conftest import setup_entry
+from tests.fake_server import FakeClassCharts
+
+SENSOR = "sensor.ada_example_next_lesson"
+FOREVER = 100_000
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Move the clock like conftest.advance, and also past hanging requests.
+
+    The test clock is frozen, so a request timeout only passes when the clock
+    is moved while the request is in flight.
+    """
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    for _ in range(10):
+        for _ in range(50):
+            await asyncio.sleep(0)
+        freezer.tick(timedelta(seconds=5))
+        async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def refuse(fake: FakeClassCharts) -> None:
+    """Nothing listens: connection refused."""
+    await fake.stop()
+
+
+def failing(**kwargs: object) -> Callable[[FakeClassCharts], Awaitable[None]]:
+    """Every request fails the given way until cleared."""
+
+    async def start(fake: FakeClassCharts) -> None:
+        fake.fail_next(FOREVER, **kwargs)  # type: ignore[arg-type]
+
+    return start
+
+
+FAULTS: dict[str, Callable[[FakeClassCharts], Awaitable[None]]] = {
+    "connection-refused": refuse,
+    "timeout": failing(timeout=True),
+    "http-500": failing(status=500),
+    "http-502": failing(status=502),
+    "http-503": failing(status=503),
+    "http-429": failing(status=429),
+    "http-429-retry-after": failing(status=429, retry_after=1800),
+    "html-page-200": failing(html=True),
+    "truncated-json": failing(malformed=True),
+    "wrong-shape": failing(wrong_shape=True),
+}
+
+
+async def heal(fake: FakeClassCharts) -> None:
+    """End the fault."""
+    fake.clear_failures()
+    if not fake.base_url or fake._runner is None:
+        await fake.start()
+
+
+def assert_clean_log(caplog: pytest.LogCaptureFixture) -> None:
+    """No traceback, and no error record carrying an exception."""
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+
+
+def reauth_flows(hass: HomeAssistant) -> list[dict]:
+    """Reauthentication flows in progress."""
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == "reauth"
+    ]
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+async def test_fault_in_steady_state(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+) -> None:
+    """An hour-long fault: unavailable, one log line, backing off, then recovery."""
+    await setup_entry(hass_london, student_entry)
+    fake.clear_requests()
+    await FAULTS[fault](fake)
+    for _ in range(6):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    during = len(fake.requests)
+    assert hass_london.states.get(SENSOR).state == STATE_UNAVAILABLE
+    failures = [r for r in caplog.records if "Error fetching classcharts" in r.message]
+    assert len(failures) == 1, [r.message for r in failures]
+    # School hours poll every 10 minutes; failed polls back off (5, 10, 20 min).
+    assert during <= (2 if fault == "http-429-retry-after" else 5), during
+    assert reauth_flows(hass_london) == []
+
+    await heal(fake)
+    waited = 0
+    while hass_london.states.get(SENSOR).state == STATE_UNAVAILABLE:
+        await advance(hass_london, freezer, timedelta(minutes=5))
+        waited += 5
+        assert waited <= 60, "no recovery within an hour"
+    assert_clean_log(caplog)
+    print(f"{fault}: {during} requests in the hour of failure, back in {waited} min")
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+async def test_fault_at_setup(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+) -> None:
+    """A fault at start-up means "retry later", never "log in again"."""
+    await FAULTS[fault](fake)
+    student_entry.add_to_hass(hass_london)
+    hass_london.async_create_task(
+        hass_london.config_entries.async_setup(student_entry.entry_id)
+    )
+    # A hanging server answers nothing; move time past the request timeout.
+    await advance(hass_london, freezer, timedelta(seconds=1))
+    assert student_entry.state is ConfigEntryState.SETUP_RETRY
+    assert reauth_flows(hass_london) == []
+
+    await heal(fake)
+    for _ in range(12):
+        if student_entry.state is ConfigEntryState.LOADED:
+            break
+        await advance(hass_london, freezer, timedelta(minutes=1))
+    assert student_entry.state is ConfigEntryState.LOADED
+    assert hass_london.states.get(SENSOR).state != STATE_UNAVAILABLE
+    assert_clean_log(caplog)
+
+
+async def test_tes_redirect_is_a_silent_relogin(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A forgotten session (redirect to the Tes check) costs one login, no outage."""
+    await setup_entry(hass_london, student_entry)
+    await advance(hass_london, freezer, timedelta(minutes=1))
+    fake.forget_sessions()
+    fake.clear_requests()
+    entry = student_entry.runtime_data.coordinator
+    await entry.async_refresh()
+    assert entry.last_update_success
+    assert [r.path for r in fake.requests].count("/student/login") == 1
+
+
+async def test_session_expiring_between_two_calls_of_a_refresh(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A session that dies mid-refresh is renewed once; the refresh still works."""
+    await setup_entry(hass_london, student_entry)
+    await advance(hass_london, freezer, timedelta(minutes=1))
+    coordinator = student_entry.runtime_data.coordinator
+    coordinator.invalidate(4821907, coordinator_dataset("homework"))
+    fake.fail_next(1, status=401, path_contains="homeworks")
+    fake.clear_requests()
+    await coordinator.async_refresh()
+    assert coordinator.last_update_success
+    paths = [r.path for r in fake.requests]
+    assert paths.count("/student/login") == 1
+    assert paths.count("/apiv2student/homeworks/4821907") == 2
+    assert hass_london.states.get(SENSOR).state != STATE_UNAVAILABLE
+
+
+def coordinator_dataset(name: str) -> object:
+    """A schedule dataset by name."""
+    from custom_components.classcharts.schedule import Dataset  # noqa: PLC0415
+
+    return Dataset(name)
