@@ -7,6 +7,7 @@ import custom_components.classcharts  # noqa: F401  # isort: skip
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
+import json
 import logging
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
@@ -122,12 +123,19 @@ async def hass_london(
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
     monkeypatch: pytest.MonkeyPatch,
-) -> HomeAssistant:
-    """Home Assistant in UK time on a school Tuesday, pointed at the fake server."""
+) -> AsyncIterator[HomeAssistant]:
+    """Home Assistant in UK time on a school Tuesday, pointed at the fake server.
+
+    At the end, no entity state or attribute may hold a secret.
+    """
     freezer.move_to(NOW)
     await hass.config.async_set_time_zone("Europe/London")
     monkeypatch.setenv(BASE_URL_ENV, fake.base_url)
-    return hass
+    yield hass
+    states = json.dumps(
+        [state.as_dict() for state in hass.states.async_all()], default=str
+    )
+    assert not find_secrets(states, fake), "a secret in an entity state"
 
 
 @pytest.fixture
