@@ -74,6 +74,55 @@ logger:
 """
 
 
+# The frontend's service list (websocket get_services) imports every entity base
+# component, and some of those import packages that Home Assistant otherwise
+# installs only when their integration is set up. Without them the frontend hangs
+# on "Loading data". Versions come from Home Assistant's package_constraints.txt.
+FRONTEND_PACKAGES = (
+    "hassil",
+    "home-assistant-intents",
+    "PyTurboJPEG",
+    "mutagen",
+    "ha-ffmpeg",
+    "pymicro-vad",
+    "pyspeex-noise",
+)
+
+
+def frontend_packages_missing() -> bool:
+    """Whether the frontend's service list would fail in this venv."""
+    check = "from homeassistant.helpers.service import _base_components as b; b()"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", check], capture_output=True, check=False
+    )
+    return result.returncode != 0
+
+
+def install_frontend_packages() -> None:
+    """pip install FRONTEND_PACKAGES, pinned as Home Assistant pins them."""
+    import homeassistant  # noqa: PLC0415
+
+    constraints = Path(homeassistant.__file__).parent / "package_constraints.txt"
+    pins = {
+        line.split("==")[0].lower(): line.strip()
+        for line in constraints.read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    wanted = [pins.get(name.lower(), name) for name in FRONTEND_PACKAGES]
+    subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            *wanted,
+        ],
+        check=True,
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -246,7 +295,8 @@ class HomeAssistantApi:
                     f"{self.url}/auth/providers",
                     timeout=aiohttp.ClientTimeout(total=5),
                 ) as response:
-                    if response.status == 200:
+                    # 400 until the owner exists ("Onboarding not finished").
+                    if response.status in {200, 400}:
                         return
             if time.monotonic() > deadline:
                 raise TimeoutError(f"Home Assistant did not answer in {limit}s")
@@ -461,8 +511,15 @@ def main() -> None:
     onboard = sub.add_parser("onboard", help="create the demo owner if needed")
     onboard.add_argument("url")
     onboard.add_argument("--timeout", type=float, default=120.0)
+    sub.add_parser(
+        "frontend-packages", help="install what the frontend needs, if missing"
+    )
     args = parser.parse_args()
-    if args.command == "prepare":
+    if args.command == "frontend-packages":
+        if frontend_packages_missing():
+            sys.stderr.write("[develop] installing packages the frontend needs\n")
+            install_frontend_packages()
+    elif args.command == "prepare":
         prepare_config(args.config_dir, args.port)
     else:
         asyncio.run(_onboard_cli(args.url, args.timeout))
