@@ -11,7 +11,7 @@ from homeassistant.components.calendar import (
     CalendarEntityDescription,
     CalendarEvent,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import ClassChartsError, Detention, Homework, Lesson, Pupil
@@ -74,40 +74,53 @@ def _detention_events(data: PupilData) -> list[CalendarEvent]:
     return [event for event in events if event is not None]
 
 
-def _timetable_events(data: PupilData) -> list[CalendarEvent]:
-    return [
-        lesson_event(lesson)
-        for day in sorted(data.lessons)
-        for lesson in data.lessons[day]
-    ]
+def _next_lesson(data: PupilData, now: datetime) -> CalendarEvent | None:
+    lesson = data.current_lesson(now) or data.next_lesson(now)
+    return lesson_event(lesson) if lesson else None
+
+
+def _next_homework(data: PupilData, now: datetime) -> CalendarEvent | None:
+    due = data.outstanding(now.date(), None)
+    return homework_event(min(due, key=lambda h: (h.due_date, h.id))) if due else None
+
+
+def _next_detention(data: PupilData, now: datetime) -> CalendarEvent | None:
+    dated = [d for d in data.pending_detentions(now) if d.start is not None]
+    return detention_event(dated[0]) if dated else None
 
 
 @dataclass(frozen=True, kw_only=True)
 class ClassChartsCalendarEntityDescription(CalendarEntityDescription):
-    """A calendar: its known events and whether ranges are fetched on demand."""
+    """A calendar: its current or next event, and its events for a range.
 
-    events_fn: Callable[[PupilData], list[CalendarEvent]]
+    The timetable fetches the days of a range; the others list what the last
+    poll brought.
+    """
+
+    next_fn: Callable[[PupilData, datetime], CalendarEvent | None]
+    events_fn: Callable[[PupilData], list[CalendarEvent]] | None
     exists_fn: Callable[[Pupil], bool]
-    fetches_ranges: bool = False
 
 
 CALENDARS: tuple[ClassChartsCalendarEntityDescription, ...] = (
     ClassChartsCalendarEntityDescription(
         key="timetable",
         translation_key="timetable",
-        events_fn=_timetable_events,
+        next_fn=_next_lesson,
+        events_fn=None,
         exists_fn=lambda pupil: pupil.features.timetable,
-        fetches_ranges=True,
     ),
     ClassChartsCalendarEntityDescription(
         key="homework_calendar",
         translation_key="homework",
+        next_fn=_next_homework,
         events_fn=_homework_events,
         exists_fn=lambda pupil: pupil.features.homework,
     ),
     ClassChartsCalendarEntityDescription(
         key="detentions",
         translation_key="detentions",
+        next_fn=_next_detention,
         events_fn=_detention_events,
         exists_fn=lambda pupil: pupil.features.detentions,
     ),
@@ -150,26 +163,43 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         """Create the calendar for one pupil."""
         super().__init__(coordinator, pupil, description.key)
         self.entity_description = description
+        self._event: CalendarEvent | None = None
 
     @property
     def event(self) -> CalendarEvent | None:
         """The event happening now, or else the next one."""
-        now = self.coordinator.now()
-        events = sorted(
-            self.entity_description.events_fn(self.pupil_data), key=_sort_key
+        return self._event
+
+    def _update_event(self) -> None:
+        # Worked out once per update: Home Assistant reads `event` several times.
+        self._event = (
+            self.entity_description.next_fn(self.pupil_data, self.coordinator.now())
+            if self.pupil_id in self.coordinator.data.pupils
+            else None
         )
-        return next((event for event in events if event.end_datetime_local > now), None)
+
+    async def async_added_to_hass(self) -> None:
+        """Work out the first event before the first state is written."""
+        self._update_event()
+        await super().async_added_to_hass()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """New data or a lesson bell: work out the event again."""
+        self._update_event()
+        super()._handle_coordinator_update()
 
     async def async_get_events(
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
         """Events overlapping the range; timetable days are fetched if missing."""
-        if self.entity_description.fetches_ranges:
+        if self.entity_description.events_fn is None:
             zone = self.coordinator.client.pupil_zone(self.pupil_id)
             try:
                 days = await self.coordinator.timetable(self.pupil_id).fetch(
                     start_date.astimezone(zone).date(),
-                    end_date.astimezone(zone).date(),
+                    # The range's end is exclusive: a week ends at midnight.
+                    (end_date - timedelta(microseconds=1)).astimezone(zone).date(),
                     self.coordinator.now(),
                 )
             except ClassChartsError as err:

@@ -11,7 +11,7 @@ from .client import ClassChartsClient, Lesson
 MAX_AGE: Final = timedelta(hours=24)
 MAX_DAYS_PER_QUERY: Final = 93
 MAX_CACHED_DAYS: Final = 400
-CONCURRENCY: Final = 4
+CONCURRENCY: Final = 7  # a week of days in one round trip
 
 
 class TimetableCache:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -11,25 +10,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import BASE_URL_ENV
-from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
+from tests.conftest import NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
+from tests.simulation import simulate_day
 
 SATURDAY = date(2026, 11, 28)
-
-
-async def simulate_day(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    fake: FakeClassCharts,
-    entry: MockConfigEntry,
-    day: date,
-) -> Counter[str]:
-    """Set up at midnight and run a whole day; count requests by endpoint."""
-    freezer.move_to(datetime.combine(day, datetime.min.time(), LONDON))
-    await setup_entry(hass, entry)
-    for _ in range(24 * 60 - 1):
-        await advance(hass, freezer, timedelta(minutes=1))
-    return Counter(r.path.split("/")[2] for r in fake.requests)
 
 
 async def test_school_day_requests(

@@ -171,6 +171,7 @@ class Homework:
     teacher: str
     type: str
     description_html: str
+    description: str  # the HTML as plain text, converted once at parse time
     issue_date: date
     due_date: date
     state: str | None
@@ -182,11 +183,6 @@ class Homework:
     def done(self) -> bool:
         """Done when ticked by the pupil or marked completed by the teacher."""
         return self.ticked or self.state == "completed"
-
-    @property
-    def description(self) -> str:
-        """The description as plain text."""
-        return html_to_text(self.description_html)
 
     @classmethod
     def from_json(cls, value: Any) -> Self:
@@ -204,7 +200,8 @@ class Homework:
             lesson=text(obj, "lesson"),
             teacher=text(obj, "teacher"),
             type=text(obj, "homework_type"),
-            description_html=text(obj, "description"),
+            description_html=(html := text(obj, "description")),
+            description=html_to_text(html),
             issue_date=parse_date(obj.get("issue_date"), "issue_date"),
             due_date=parse_date(obj.get("due_date"), "due_date"),
             state=optional_text(status, "state"),

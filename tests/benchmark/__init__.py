@@ -1,0 +1,1 @@
+"""The benchmark (run by scripts/bench; not part of the test run)."""
