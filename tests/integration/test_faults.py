@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
+import time
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -25,18 +26,25 @@ SENSOR = "sensor.ada_example_next_lesson"
 FOREVER = 100_000
 
 
+def _busy(hass: HomeAssistant) -> bool:
+    """Whether Home Assistant still runs tasks (a poll waiting on the server)."""
+    return any(not task.done() for task in (*hass._tasks, *hass._background_tasks))
+
+
 async def advance(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
 ) -> None:
     """Move the clock like conftest.advance, and also past hanging requests.
 
-    The test clock is frozen, so a request timeout only passes when the clock
-    is moved while the request is in flight.
+    The test clock is frozen, so a request timeout passes only when the clock
+    moves while the request is in flight: while a poll is still busy, keep
+    moving the clock in 5-second steps (bounded by real time).
     """
     freezer.tick(delta)
     async_fire_time_changed(hass)
-    for _ in range(10):
-        for _ in range(50):
+    deadline = time.clock_gettime(time.CLOCK_MONOTONIC) + 20
+    while _busy(hass) and time.clock_gettime(time.CLOCK_MONOTONIC) < deadline:
+        for _ in range(20):
             await asyncio.sleep(0)
         freezer.tick(timedelta(seconds=5))
         async_fire_time_changed(hass)
