@@ -1,0 +1,60 @@
+"""The integration's timetable day cache, against the fake server."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from custom_components.classcharts import timetable
+from custom_components.classcharts.timetable import TimetableCache
+from tests.conftest import LONDON
+from tests.fake_server import STUDENT_ID, FakeClassCharts
+
+from .conftest import ClientFactory
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LONDON)
+
+
+def timetable_requests(fake: FakeClassCharts) -> list[str]:
+    return [r.query["date"] for r in fake.api_requests("timetable")]
+
+
+async def test_fetches_missing_days_only(
+    fake: FakeClassCharts, student: ClientFactory
+) -> None:
+    """Past days are kept; today and later are fetched again after a day."""
+    cache = TimetableCache(student(), STUDENT_ID)
+    await cache.fetch(date(2026, 11, 23), date(2026, 11, 25), NOW)
+    assert len(timetable_requests(fake)) == 3
+    fake.clear_requests()
+    await cache.fetch(date(2026, 11, 23), date(2026, 11, 26), NOW)
+    assert timetable_requests(fake) == ["2026-11-26"]
+    fake.clear_requests()
+    later = NOW + timedelta(days=1, minutes=1)
+    await cache.fetch(date(2026, 11, 23), date(2026, 11, 26), later)
+    # Monday and Tuesday are past now; Wednesday's copy is a day old.
+    assert sorted(timetable_requests(fake)) == ["2026-11-25", "2026-11-26"]
+
+
+async def test_a_long_range_is_cut(
+    fake: FakeClassCharts, student: ClientFactory
+) -> None:
+    """A query for half a year reads at most MAX_DAYS_PER_QUERY days."""
+    cache = TimetableCache(student(), STUDENT_ID)
+    days = await cache.fetch(date(2026, 9, 1), date(2027, 3, 1), NOW)
+    assert len(timetable_requests(fake)) == timetable.MAX_DAYS_PER_QUERY
+    assert max(days) == date(2026, 9, 1) + timedelta(
+        days=timetable.MAX_DAYS_PER_QUERY - 1
+    )
+
+
+async def test_the_cache_forgets_the_oldest_days(
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays bounded: past the limit, the oldest days go."""
+    monkeypatch.setattr(timetable, "MAX_CACHED_DAYS", 10)
+    cache = TimetableCache(student(), STUDENT_ID)
+    await cache.fetch(date(2026, 11, 1), date(2026, 11, 14), NOW)
+    kept = cache.known(date.min, date.max)
+    assert sorted(kept) == [date(2026, 11, 5) + timedelta(days=n) for n in range(10)]
