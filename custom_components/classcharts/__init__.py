@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from aiohttp import DummyCookieJar
+from aiohttp import ClientSession, DummyCookieJar
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_create_clientsession
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util.hass_dict import HassKey
 
 from .client import (
     DEFAULT_BASE_URL,
@@ -36,6 +37,8 @@ from .coordinator import (
 from .seen import SeenItems
 from .services import async_setup_services
 
+FLOW_SESSION: HassKey[ClientSession] = HassKey(f"{DOMAIN}_flow_session")
+
 PLATFORMS: list[Platform] = [
     Platform.CALENDAR,
     Platform.EVENT,
@@ -54,16 +57,26 @@ def credentials_from_data(data: dict[str, str]) -> Credentials:
     return ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD])
 
 
-def create_client(hass: HomeAssistant, credentials: Credentials) -> ClassChartsClient:
-    """A client with a session of its own that stores no cookies.
+def create_client(
+    hass: HomeAssistant, credentials: Credentials, *, for_flow: bool = False
+) -> ClassChartsClient:
+    """A client whose session stores no cookies.
 
     The client keeps its cookies itself, so nothing of this account's session
-    ends up in a jar that another integration could read.
+    ends up in a jar that another integration could read. A config entry gets a
+    session of its own; config and options flows share one.
     """
     base_url = classcharts_base_url()
     if base_url != DEFAULT_BASE_URL:
         LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
-    session = async_create_clientsession(hass, cookie_jar=DummyCookieJar())
+    if for_flow:
+        session = hass.data.get(FLOW_SESSION)
+        if session is None:
+            session = hass.data[FLOW_SESSION] = async_create_clientsession(
+                hass, cookie_jar=DummyCookieJar()
+            )
+    else:
+        session = async_create_clientsession(hass, cookie_jar=DummyCookieJar())
     return ClassChartsClient(session, credentials, base_url=base_url)
 
 
@@ -83,7 +96,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) 
     await seen.async_load()
     coordinator = ClassChartsCoordinator(hass, entry, client, seen)
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = ClassChartsRuntimeData(client=client, coordinator=coordinator)
+    entry.runtime_data = ClassChartsRuntimeData(
+        client=client, coordinator=coordinator, seen=seen
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -98,5 +113,6 @@ async def async_remove_entry(
 async def async_unload_entry(
     hass: HomeAssistant, entry: ClassChartsConfigEntry
 ) -> bool:
-    """Unload the platforms."""
+    """Unload the platforms; write down which items were announced."""
+    await entry.runtime_data.seen.async_flush()
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -18,7 +18,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     DateSelector,
     SelectOptionDict,
@@ -31,6 +30,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from . import create_client
 from .client import (
     Account,
     AccountType,
@@ -53,7 +53,6 @@ from .const import (
     CONF_PUPILS,
     DOMAIN,
     LOGGER,
-    classcharts_base_url,
 )
 
 MAX_PASSWORD_LENGTH = 256
@@ -181,11 +180,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         credentials, errors = parse_credentials(account_type, user_input)
         if credentials is None:
             return None, errors
-        client = ClassChartsClient(
-            async_get_clientsession(self.hass),
-            credentials,
-            base_url=classcharts_base_url(),
-        )
+        client = create_client(self.hass, credentials, for_flow=True)
         try:
             account = await client.login()
         except ClassChartsAuthenticationError:
@@ -348,10 +343,10 @@ class ClassChartsOptionsFlow(OptionsFlowWithReload):
         else:
             # Not set up (e.g. ClassCharts was down at start): no runtime data yet.
             data = self.config_entry.data
-            client = ClassChartsClient(
-                async_get_clientsession(self.hass),
+            client = create_client(
+                self.hass,
                 ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD]),
-                base_url=classcharts_base_url(),
+                for_flow=True,
             )
         try:
             pupils = await client.get_pupils()

@@ -17,8 +17,8 @@ from homeassistant.util import dt as dt_util
 
 from .client import (
     AccountType,
-    ActivityItem,
     BehaviourSummary,
+    ClassChartsAuthenticationError,
     ClassChartsClient,
     ClassChartsError,
     ClassChartsRateLimitError,
@@ -29,12 +29,16 @@ from .data import AccountData, EventKind, PupilData, school_year_start
 from .errors import update_error
 from .schedule import (
     POLL_INTERVAL,
+    PUPILS_MAX_AGE,
     Dataset,
     Mode,
+    Window,
+    assumed_window,
     due_datasets,
     mode_at,
     next_poll,
     retry_after_failure,
+    school_window,
 )
 from .seen import SeenItems
 from .timetable import TimetableCache
@@ -42,7 +46,7 @@ from .timetable import TimetableCache
 HOMEWORK_DAYS_BACK = 28
 # After an outage or a restart, read back this far for missed behaviour points.
 MAX_CATCH_UP = timedelta(days=7)
-HOMEWORK_DAYS_AHEAD = 42
+HOMEWORK_DAYS_AHEAD = 91
 TIMETABLE_DAYS_AHEAD = 6
 
 type ClassChartsConfigEntry = ConfigEntry[ClassChartsRuntimeData]
@@ -54,6 +58,7 @@ class ClassChartsRuntimeData:
 
     client: ClassChartsClient
     coordinator: ClassChartsCoordinator
+    seen: SeenItems
 
 
 @dataclass
@@ -108,6 +113,8 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         self._states: dict[int, _PupilState] = {}
         self._pupils_fetched: datetime | None = None
         self._failures = 0
+        # Datasets whose last fetch failed while the rest of the poll worked.
+        self._failing: set[tuple[int, Dataset]] = set()
         self._unsub_tick: CALLBACK_TYPE | None = None
 
     def timetable(self, pupil_id: int) -> TimetableCache:
@@ -128,41 +135,73 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         """Fetch what is due, keep what is not."""
         now = self.now()
         try:
-            await self._poll(now)
+            wait = await self._poll(now)
         except ClassChartsError as err:
             self._failures += 1
-            wait = retry_after_failure(self._failures, now, self._lessons_today(now))
-            if isinstance(err, ClassChartsRateLimitError) and err.retry_after:
-                wait = max(wait, timedelta(seconds=err.retry_after))
-            self.update_interval = wait
+            wait = retry_after_failure(self._failures, now, self._window(now))
+            self.update_interval = max(wait, _retry_after(err))
             raise update_error(err) from err
         self._failures = 0
-        self.update_interval = next_poll(now, self._lessons_today(now))
+        self.update_interval = max(next_poll(now, self._window(now)), wait)
         data = self._snapshot(now)
         self._schedule_tick(data)
         return data
 
-    async def _poll(self, now: datetime) -> None:
-        """One poll: the pupil list when due, then every due dataset at once."""
+    async def _poll(self, now: datetime) -> timedelta:
+        """One poll: the pupil list when due, then every due dataset at once.
+
+        The poll fails when the login fails, on refused credentials, or when
+        every call failed. A single dataset that fails keeps its last value and
+        is logged once; the rest of the poll counts. Returns how long a server
+        asked us to wait (zero when it did not).
+        """
         if (
             not self._states
             or self._pupils_fetched is None
-            or (self._pupils_fetched.date() != now.date())
+            or now - self._pupils_fetched >= PUPILS_MAX_AGE
+            or self._pupils_fetched.date() != now.date()
         ):
             await self._update_pupils()
             self._pupils_fetched = now
-        mode = mode_at(now, self._lessons_today(now))
-        jobs: list[Awaitable[None]] = []
-        for state in self._states.values():
-            wanted = wanted_datasets(state.pupil, self.client.account_type)
-            jobs.extend(
-                self._fetch(state, dataset, now)
-                for dataset in due_datasets(wanted, mode, now, state.fetched)
+        mode = mode_at(now, self._window(now))
+        jobs = [
+            (state, dataset)
+            for state in self._states.values()
+            for dataset in due_datasets(
+                wanted_datasets(state.pupil, self.client.account_type),
+                mode,
+                now,
+                state.fetched,
             )
-        results = await asyncio.gather(*jobs, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
+        ]
+        results = await asyncio.gather(
+            *(self._fetch(state, dataset, now) for state, dataset in jobs),
+            return_exceptions=True,
+        )
+        errors: list[ClassChartsError] = []
+        for (state, dataset), result in zip(jobs, results, strict=True):
+            key = (state.pupil.id, dataset)
+            if result is None:
+                if key in self._failing:
+                    self._failing.discard(key)
+                    LOGGER.info("ClassCharts %s of pupil %s works again", *key[::-1])
+                continue
+            if not isinstance(result, ClassChartsError):
                 raise result
+            if isinstance(result, ClassChartsAuthenticationError):
+                raise result
+            errors.append(result)
+            if key not in self._failing:
+                self._failing.add(key)
+                LOGGER.warning(
+                    "ClassCharts %s of pupil %s failed; keeping the last data: %s",
+                    dataset,
+                    state.pupil.id,
+                    result,
+                )
+        if errors and len(errors) == len(jobs):
+            raise errors[0]
+        return max((_retry_after(err) for err in errors), default=timedelta(0))
 
     async def _update_pupils(self) -> None:
         """Learn the account's pupils; drop those gone or excluded."""
@@ -216,13 +255,12 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
 
     async def _behaviour_before_today(
         self, pupil_id: int, today: date, _now: datetime
-    ) -> BehaviourSummary:
-        start = school_year_start(today)
-        if start >= today:
-            return BehaviourSummary(positive=0, negative=0)
-        return await self.client.get_behaviour(
-            pupil_id, start, today - timedelta(days=1)
-        )
+    ) -> tuple[BehaviourSummary, date]:
+        """This school year's totals up to yesterday, and that last day."""
+        start, yesterday = school_year_start(today), today - timedelta(days=1)
+        if start > yesterday:
+            return BehaviourSummary(positive=0, negative=0), yesterday
+        return await self.client.get_behaviour(pupil_id, start, yesterday), yesterday
 
     async def _homeworks(self, pupil_id: int, today: date, _now: datetime) -> Any:
         return await self.client.get_homeworks(
@@ -231,76 +269,84 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             today + timedelta(days=HOMEWORK_DAYS_AHEAD),
         )
 
-    def _lessons_today(self, now: datetime) -> list[Any]:
+    def _window(self, now: datetime) -> Window | None:
+        """Today's school hours: from the timetable, or assumed when none is shown."""
+        if not any(state.pupil.features.timetable for state in self._states.values()):
+            return assumed_window(now)
         today = now.date()
-        return [
+        return school_window(
             lesson
             for state in self._states.values()
             for lesson in state.timetable.known(today, today).get(today, [])
-        ]
+        )
 
     def _snapshot(self, now: datetime) -> AccountData:
         """Freeze the cache into what entities read, with the items new since."""
         self._polls += 1
         pupils = {}
-        midnight = _midnight(now)
         for pupil_id, state in self._states.items():
             values = state.values
-            activity = values.get(Dataset.ACTIVITY, [])
+            before, until = values.get(Dataset.BEHAVIOUR) or (None, None)
             pupils[pupil_id] = PupilData(
                 pupil=state.pupil,
                 lessons=state.timetable.known(date.min, date.max),
                 homeworks=values.get(Dataset.HOMEWORK),
-                activity_today=[i for i in activity if i.timestamp >= midnight],
-                behaviour_before_today=values.get(Dataset.BEHAVIOUR),
+                activity=values.get(Dataset.ACTIVITY, []),
+                behaviour_before=before,
+                behaviour_until=until,
                 detentions=values.get(Dataset.DETENTIONS),
                 announcements=values.get(Dataset.ANNOUNCEMENTS),
                 attendance=values.get(Dataset.ATTENDANCE),
                 rewards=values.get(Dataset.REWARDS),
-                new_items=self._new_items(state, activity),
+                new_items=self._new_items(state, now.date()),
             )
         return AccountData(pupils=pupils, poll=self._polls)
 
-    def _new_items(
-        self, state: _PupilState, activity: list[ActivityItem]
-    ) -> dict[EventKind, list[Any]]:
+    def _new_items(self, state: _PupilState, today: date) -> dict[EventKind, list[Any]]:
         """Items not seen in an earlier poll (or run), oldest first."""
-        pid, values = state.pupil.id, state.values
-        points = [i for i in activity if i.type == "behaviour"]
-        return {
-            EventKind.BEHAVIOUR: self._seen.take_new(
-                pid,
+        values = state.values
+        sources: list[tuple[EventKind, Dataset, Callable[[Any], Any], Any, Any]] = [
+            (
                 EventKind.BEHAVIOUR,
-                sorted(points, key=lambda i: (i.timestamp, i.id)),
-                lambda i: i.id,
+                Dataset.ACTIVITY,
+                lambda i: (i.timestamp, i.id),
+                lambda i: i.timestamp.date(),
                 lambda i: i.timestamp,
             ),
-            EventKind.HOMEWORK: self._seen.take_new(
-                pid,
+            (
                 EventKind.HOMEWORK,
-                sorted(
-                    values.get(Dataset.HOMEWORK) or [],
-                    key=lambda h: (h.issue_date, h.id),
-                ),
-                lambda h: h.id,
+                Dataset.HOMEWORK,
+                lambda h: (h.issue_date, h.id),
+                lambda h: h.issue_date,
+                None,
             ),
-            EventKind.DETENTION: self._seen.take_new(
-                pid,
-                EventKind.DETENTION,
-                # Ids grow as detentions are set; their dates say when they happen.
-                sorted(values.get(Dataset.DETENTIONS) or [], key=lambda d: d.id),
-                lambda d: d.id,
-            ),
-            EventKind.ANNOUNCEMENT: self._seen.take_new(
-                pid,
+            # Ids grow as detentions are set; their dates say when they happen.
+            (EventKind.DETENTION, Dataset.DETENTIONS, lambda d: d.id, None, None),
+            (
                 EventKind.ANNOUNCEMENT,
-                sorted(
-                    values.get(Dataset.ANNOUNCEMENTS) or [],
-                    key=lambda a: (a.timestamp, a.id),
-                ),
-                lambda a: a.id,
+                Dataset.ANNOUNCEMENTS,
+                lambda a: (a.timestamp, a.id),
+                None,
+                None,
             ),
-        }
+        ]
+        new: dict[EventKind, list[Any]] = {}
+        for kind, dataset, order, born, moment in sources:
+            items = values.get(dataset)
+            if items is None:  # not shown by the school, or not fetched yet
+                continue
+            if kind is EventKind.BEHAVIOUR:
+                items = [i for i in items if i.type == "behaviour"]
+            new[kind] = self._seen.take_new(
+                state.pupil.id,
+                kind,
+                sorted(items, key=order),
+                lambda item: item.id,
+                today=today,
+                born=born,
+                moment=moment,
+            )
+        return new
 
     @callback
     def _schedule_tick(self, data: AccountData) -> None:
@@ -346,6 +392,13 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 registry.async_update_device(
                     device.id, remove_config_entry_id=self.config_entry.entry_id
                 )
+
+
+def _retry_after(err: ClassChartsError) -> timedelta:
+    """How long a rate-limited server asked us to wait (the client caps it)."""
+    if isinstance(err, ClassChartsRateLimitError) and err.retry_after:
+        return timedelta(seconds=err.retry_after)
+    return timedelta(0)
 
 
 def _midnight(now: datetime) -> datetime:

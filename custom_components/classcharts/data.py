@@ -53,8 +53,11 @@ class PupilData:
     pupil: Pupil
     lessons: Mapping[date, list[Lesson]] = field(default_factory=dict)
     homeworks: list[Homework] | None = None
-    activity_today: list[ActivityItem] = field(default_factory=list)
-    behaviour_before_today: BehaviourSummary | None = None
+    # Activity since midnight of the last poll (further back after an outage).
+    activity: list[ActivityItem] = field(default_factory=list)
+    # This school year's totals up to and including ``behaviour_until``.
+    behaviour_before: BehaviourSummary | None = None
+    behaviour_until: date | None = None
     detentions: list[Detention] | None = None
     announcements: list[Announcement] | None = None
     attendance: Attendance | None = None
@@ -99,22 +102,30 @@ class PupilData:
         ]
         return min(moments, default=None)
 
-    def behaviour_today(self) -> BehaviourTotals:
-        """Points awarded today, from today's activity."""
-        points = [item for item in self.activity_today if item.type == "behaviour"]
+    def _points(self, first: date, last: date) -> BehaviourTotals:
+        """Points awarded from ``first`` to ``last``, from the activity feed."""
+        points = [
+            item
+            for item in self.activity
+            if item.type == "behaviour" and first <= item.timestamp.date() <= last
+        ]
         return BehaviourTotals(
             positive=sum(abs(p.score) for p in points if p.polarity == "positive"),
             negative=sum(abs(p.score) for p in points if p.polarity == "negative"),
         )
 
-    def behaviour_year(self) -> BehaviourTotals | None:
-        """Points this school year: up to yesterday plus today."""
-        if self.behaviour_before_today is None:
+    def behaviour_today(self, now: datetime) -> BehaviourTotals:
+        """Points awarded today (right after midnight: none yet)."""
+        return self._points(now.date(), now.date())
+
+    def behaviour_year(self, now: datetime) -> BehaviourTotals | None:
+        """Points this school year: the totals read so far plus the feed since."""
+        if self.behaviour_before is None or self.behaviour_until is None:
             return None
-        today = self.behaviour_today()
+        since = self._points(self.behaviour_until + timedelta(days=1), now.date())
         return BehaviourTotals(
-            positive=self.behaviour_before_today.positive + today.positive,
-            negative=self.behaviour_before_today.negative + today.negative,
+            positive=self.behaviour_before.positive + since.positive,
+            negative=self.behaviour_before.negative + since.negative,
         )
 
     def outstanding(self, first: date | None, last: date | None) -> list[Homework]:

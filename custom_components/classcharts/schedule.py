@@ -7,6 +7,7 @@ lessons run, and each poll fetches only the data that is due:
 | mode   | when                                    | poll every |
 |--------|-----------------------------------------|------------|
 | school | first lesson - 15 min to last + 15 min  | 10 min     |
+|        | (weekdays 08:00-16:00 without timetable) |            |
 | day    | rest of a school day, 06:00-21:00       | 2 h        |
 | quiet  | nights, weekends, holidays (no lessons) | 6 h        |
 """
@@ -32,7 +33,6 @@ class Mode(StrEnum):
 class Dataset(StrEnum):
     """A kind of data fetched from ClassCharts."""
 
-    PUPILS = "pupils"
     ACTIVITY = "activity"
     HOMEWORK = "homework"
     DETENTIONS = "detentions"
@@ -52,9 +52,9 @@ WINDOW_MARGIN: Final = timedelta(minutes=15)
 DAY_START: Final = time(6, 0)
 DAY_END: Final = time(21, 0)
 # Data fetched once per calendar day (and again if a day passes).
-DAILY: Final = frozenset(
-    {Dataset.PUPILS, Dataset.TIMETABLE, Dataset.BEHAVIOUR, Dataset.ATTENDANCE}
-)
+DAILY: Final = frozenset({Dataset.TIMETABLE, Dataset.BEHAVIOUR, Dataset.ATTENDANCE})
+# A parent's list of children (new children appear within this).
+PUPILS_MAX_AGE: Final = timedelta(hours=6)
 # In school hours these wait longer than one poll; at other times every poll.
 SCHOOL_HOURS_MAX_AGE: Final = {
     Dataset.ACTIVITY: timedelta(0),
@@ -69,7 +69,10 @@ RETRY_FIRST: Final = timedelta(minutes=5)
 RETRY_MAX: Final = timedelta(hours=1)
 
 
-def school_window(lessons_today: Iterable[Lesson]) -> tuple[datetime, datetime] | None:
+type Window = tuple[datetime, datetime]
+
+
+def school_window(lessons_today: Iterable[Lesson]) -> Window | None:
     """The span of today's lessons with a margin, or None without lessons."""
     lessons = list(lessons_today)
     if not lessons:
@@ -79,9 +82,18 @@ def school_window(lessons_today: Iterable[Lesson]) -> tuple[datetime, datetime] 
     return start, end
 
 
-def mode_at(now: datetime, lessons_today: Iterable[Lesson]) -> Mode:
-    """The polling mode at ``now`` (local time) given today's lessons."""
-    window = school_window(lessons_today)
+def assumed_window(now: datetime) -> Window | None:
+    """A school day's span when no timetable is shown: weekdays 08:00-16:00."""
+    if now.weekday() >= 5:  # noqa: PLR2004  # Saturday, Sunday
+        return None
+    return (
+        now.replace(hour=8, minute=0, second=0, microsecond=0),
+        now.replace(hour=16, minute=0, second=0, microsecond=0),
+    )
+
+
+def mode_at(now: datetime, window: Window | None) -> Mode:
+    """The polling mode at ``now`` (local time) given today's school window."""
     if window is None:
         return Mode.QUIET
     if window[0] <= now < window[1]:
@@ -91,12 +103,10 @@ def mode_at(now: datetime, lessons_today: Iterable[Lesson]) -> Mode:
     return Mode.QUIET
 
 
-def next_poll(now: datetime, lessons_today: Iterable[Lesson]) -> timedelta:
+def next_poll(now: datetime, window: Window | None) -> timedelta:
     """How long to wait before the next poll."""
-    lessons = list(lessons_today)
-    mode = mode_at(now, lessons)
+    mode = mode_at(now, window)
     interval = POLL_INTERVAL[mode]
-    window = school_window(lessons)
     if mode is not Mode.SCHOOL and window is not None and now < window[0]:
         interval = min(interval, window[0] - now)
     return interval
@@ -119,7 +129,7 @@ def is_due(
 
 
 def retry_after_failure(
-    failures: int, now: datetime, lessons_today: Iterable[Lesson]
+    failures: int, now: datetime, window: Window | None
 ) -> timedelta:
     """Back off after failed polls: 5, 10, 20, 40, then every 60 minutes.
 
@@ -127,7 +137,7 @@ def retry_after_failure(
     than the normal wait when that is longer (at night, weekends, holidays).
     """
     backoff = min(RETRY_FIRST * (1 << min(max(0, failures - 1), 10)), RETRY_MAX)
-    return min(backoff, max(RETRY_MAX, next_poll(now, lessons_today)))
+    return min(backoff, max(RETRY_MAX, next_poll(now, window)))
 
 
 def due_datasets(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
@@ -43,25 +43,48 @@ class SeenItems:
         value = self._data.get(str(pupil_id), {}).get(f"{kind}_newest")
         return datetime.fromisoformat(value) if value else None
 
+    async def async_flush(self) -> None:
+        """Write now (at unload), so a reload straight after a poll repeats nothing."""
+        await self._store.async_save(self._data)
+
     def take_new[T](
         self,
         pupil_id: int,
         kind: str,
         items: Iterable[T],
         item_id: Callable[[T], int],
-        moment: Callable[[T], datetime | None] | None = None,
+        *,
+        today: date,
+        born: Callable[[T], date] | None = None,
+        moment: Callable[[T], datetime] | None = None,
     ) -> list[T]:
-        """Return the items never seen before and remember them all."""
+        """Return the items never seen before and remember them all.
+
+        ``born`` dates an item (issued, awarded): an item older than the day its
+        kind was first seen is never new, even if it shows up only later (a
+        homework whose due date enters the fetched window, say). ``moment``
+        records the newest item's time (see ``newest_time``).
+        """
         pupil = self._data.setdefault(str(pupil_id), {})
         items = list(items)
-        ids = {item_id(item) for item in items}
         known = pupil.get(kind)
+        if known is None:
+            pupil[f"{kind}_since"] = today.isoformat()
+        since = pupil.get(f"{kind}_since")
+        seen = set(known or [])
         new = (
-            [] if known is None else [i for i in items if item_id(i) not in set(known)]
+            []
+            if known is None
+            else [
+                item
+                for item in items
+                if item_id(item) not in seen
+                and (born is None or since is None or born(item).isoformat() >= since)
+            ]
         )
-        pupil[kind] = sorted(ids | set(known or []))[-MAX_REMEMBERED:]
+        pupil[kind] = sorted({item_id(item) for item in items} | seen)[-MAX_REMEMBERED:]
         if moment is not None:
-            times = [t for item in items if (t := moment(item)) is not None]
+            times = [moment(item) for item in items]
             newest = self.newest_time(pupil_id, kind)
             if times and (newest is None or max(times) > newest):
                 pupil[f"{kind}_newest"] = max(times).isoformat()

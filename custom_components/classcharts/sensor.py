@@ -114,14 +114,14 @@ def _homework_sensor(
 
 
 def _behaviour_sensor(
-    key: str, total: Callable[[PupilData], int | None]
+    key: str, total: Callable[[PupilData, datetime], int | None]
 ) -> ClassChartsSensorEntityDescription:
     """A behaviour point total."""
     return ClassChartsSensorEntityDescription(
         key=key,
         translation_key=key,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: total(data),
+        value_fn=total,
         exists_fn=lambda pupil, _: pupil.features.behaviour,
     )
 
@@ -183,19 +183,24 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
     _homework_sensor(
         "homework_overdue", lambda now: (None, now.date() - timedelta(days=1))
     ),
-    _behaviour_sensor("positive_points_today", lambda d: d.behaviour_today().positive),
-    _behaviour_sensor("negative_points_today", lambda d: d.behaviour_today().negative),
-    _behaviour_sensor("net_points_today", lambda d: d.behaviour_today().net),
+    _behaviour_sensor(
+        "positive_points_today", lambda d, now: d.behaviour_today(now).positive
+    ),
+    _behaviour_sensor(
+        "negative_points_today", lambda d, now: d.behaviour_today(now).negative
+    ),
+    _behaviour_sensor("net_points_today", lambda d, now: d.behaviour_today(now).net),
     _behaviour_sensor(
         "positive_points_year",
-        lambda d: year.positive if (year := d.behaviour_year()) else None,
+        lambda d, now: year.positive if (year := d.behaviour_year(now)) else None,
     ),
     _behaviour_sensor(
         "negative_points_year",
-        lambda d: year.negative if (year := d.behaviour_year()) else None,
+        lambda d, now: year.negative if (year := d.behaviour_year(now)) else None,
     ),
     _behaviour_sensor(
-        "net_points_year", lambda d: year.net if (year := d.behaviour_year()) else None
+        "net_points_year",
+        lambda d, now: year.net if (year := d.behaviour_year(now)) else None,
     ),
     ClassChartsSensorEntityDescription(
         key="pending_detentions",

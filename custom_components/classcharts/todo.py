@@ -85,6 +85,10 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
                 translation_domain=DOMAIN, translation_key="homework_read_only"
             )
         done = item.status == TodoItemStatus.COMPLETED
+        if not done and homework.state == "completed" and not homework.ticked:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="completed_by_teacher"
+            )
         try:
             await self.coordinator.client.set_homework_done(
                 self.pupil_id, homework, done

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 import json
 import logging
+import math
 import time
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
@@ -61,6 +62,8 @@ TOKEN_GIVE_UP_AFTER: Final = 170.0
 TIMETABLE_CONCURRENCY: Final = 4
 MAX_TIMETABLE_DAYS: Final = 93
 MAX_ACTIVITY_PAGES: Final = 20
+# A server asking to wait longer than this is not taken at its word.
+MAX_RETRY_AFTER: Final = 6 * 3600.0
 _TES_HOST: Final = "session.tes.com"
 _DEFAULT_ZONE: Final = "Europe/London"
 
@@ -598,8 +601,11 @@ class ClassChartsClient:
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Read a Retry-After header given in seconds."""
+    """Read a Retry-After header given in seconds, capped at MAX_RETRY_AFTER."""
     try:
-        return max(0.0, float(headers.get("Retry-After", "")))
+        seconds = float(headers.get("Retry-After", ""))
     except ValueError:
         return None
+    if not math.isfinite(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
