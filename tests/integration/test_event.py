@@ -19,14 +19,27 @@ DETENTION = "event.ada_example_detention"
 
 
 def record(hass: HomeAssistant, entity_id: str) -> list[dict]:
-    """Collect the (event_type, attributes) of every event the entity fires."""
+    """Collect the attributes of every event the entity fires.
+
+    An event entity's state is the time of its last event; a state restored
+    after a reload repeats the last time and attributes, which is no event.
+    """
     fired: list[dict] = []
+    current = hass.states.get(entity_id)
+    last: dict[str, object] = {
+        "time": current.state if current else None,
+        "attributes": dict(current.attributes) if current else None,
+    }
 
     @callback
     def _changed(event: Event[EventStateChangedData]) -> None:
         new = event.data["new_state"]
-        if new is not None and new.state not in (STATE_UNKNOWN, "unavailable"):
-            fired.append(dict(new.attributes))
+        if new is None or new.state in (STATE_UNKNOWN, "unavailable"):
+            return
+        attributes = dict(new.attributes)
+        if (new.state, attributes) != (last["time"], last["attributes"]):
+            last["time"], last["attributes"] = new.state, attributes
+            fired.append(attributes)
 
     async_track_state_change_event(hass, [entity_id], _changed)
     return fired

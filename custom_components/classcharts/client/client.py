@@ -59,6 +59,8 @@ DEFAULT_TIMEOUT: Final = 20.0
 TOKEN_RENEW_AFTER: Final = 120.0
 # ...and do not even try once it is this old: log in again straight away.
 TOKEN_GIVE_UP_AFTER: Final = 170.0
+# After a failed login, calls within this many seconds fail without trying again.
+LOGIN_RETRY_AFTER: Final = 30.0
 TIMETABLE_CONCURRENCY: Final = 4
 MAX_TIMETABLE_DAYS: Final = 93
 MAX_ACTIVITY_PAGES: Final = 20
@@ -114,6 +116,7 @@ class ClassChartsClient:
         self._cookies: dict[str, str] = {}
         self._renewed_at = 0.0
         self._generation = 0
+        self._failed_login: tuple[float, ClassChartsError] | None = None
         self._zones: dict[int, ZoneInfo] = {}
         self.account: Account | None = None
         self._student: Pupil | None = None
@@ -155,14 +158,30 @@ class ClassChartsClient:
     async def _ensure_session(self) -> None:
         """Log in or renew the token so the next call is authenticated."""
         async with self._lock:
-            age = self._clock() - self._renewed_at
+            now = self._clock()
+            age = now - self._renewed_at
+            if self._token is None and self._failed_login is not None:
+                failed_at, error = self._failed_login
+                if now - failed_at < LOGIN_RETRY_AFTER:
+                    # Calls queued behind a login that just failed share its
+                    # failure instead of each trying again (no request storm).
+                    raise error
             if self._token is None or age >= TOKEN_GIVE_UP_AFTER:
-                await self._login()
+                await self._login_once()
             elif age >= TOKEN_RENEW_AFTER:
                 try:
                     await self._ping()
                 except _NotAuthenticatedError:
                     await self._login()
+
+    async def _login_once(self) -> None:
+        """Log in, remembering a failure for the calls waiting behind this one."""
+        try:
+            await self._login()
+        except ClassChartsError as err:
+            self._failed_login = (self._clock(), err)
+            raise
+        self._failed_login = None
 
     async def _login(self) -> None:
         """Form login with the redirect not followed, then the activating ping."""
