@@ -155,15 +155,17 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         is logged once; the rest of the poll counts. Returns how long a server
         asked us to wait (zero when it did not).
         """
+        mode = mode_at(now, self._window(now))
         if (
             not self._states
             or self._pupils_fetched is None
-            or now - self._pupils_fetched >= PUPILS_MAX_AGE
             or self._pupils_fetched.date() != now.date()
+            # On school days a new child appears within hours, not the next day.
+            or (mode is not Mode.QUIET and now - self._pupils_fetched >= PUPILS_MAX_AGE)
         ):
             await self._update_pupils()
             self._pupils_fetched = now
-        mode = mode_at(now, self._window(now))
+            mode = mode_at(now, self._window(now))
         jobs = [
             (state, dataset)
             for state in self._states.values()
