@@ -171,6 +171,13 @@ def parent_entry() -> MockConfigEntry:
     )
 
 
+def only_points_until(fake: FakeClassCharts, moment: datetime) -> None:
+    """Drop the seeded activity after ``moment`` (the fake shows points as they happen)."""
+    limit = moment.astimezone(LONDON).replace(tzinfo=None)
+    for pupil in fake.pupils.values():
+        pupil.activity = [item for item in pupil.activity if item.timestamp <= limit]
+
+
 async def advance(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
 ) -> None:

@@ -180,7 +180,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             *(self._fetch(state, dataset, now) for state, dataset in jobs),
             return_exceptions=True,
         )
-        errors: list[ClassChartsError] = []
+        failed: list[tuple[tuple[int, Dataset], ClassChartsError]] = []
         for (state, dataset), result in zip(jobs, results, strict=True):
             key = (state.pupil.id, dataset)
             if result is None:
@@ -192,17 +192,19 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 raise result
             if isinstance(result, ClassChartsAuthenticationError):
                 raise result
-            errors.append(result)
+            failed.append((key, result))
+        if failed and len(failed) == len(jobs):
+            raise failed[0][1]  # an outage: the coordinator logs it once
+        for key, error in failed:
             if key not in self._failing:
                 self._failing.add(key)
                 LOGGER.warning(
                     "ClassCharts %s of pupil %s failed; keeping the last data: %s",
-                    dataset,
-                    state.pupil.id,
-                    result,
+                    key[1],
+                    key[0],
+                    error,
                 )
-        if errors and len(errors) == len(jobs):
-            raise errors[0]
+        errors = [error for _, error in failed]
         return max((_retry_after(err) for err in errors), default=timedelta(0))
 
     async def _update_pupils(self) -> None:

@@ -96,6 +96,11 @@ def activity_json(pupil: FakePupil, item: FakeActivity) -> JSON:
     }
 
 
+def given(item: FakeActivity, ctx: Ctx) -> bool:
+    """Whether the item has happened yet: the server never shows future points."""
+    return item.timestamp <= datetime.now(ctx.tz).replace(tzinfo=None)
+
+
 def activity(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
     """Render one page of activity, newest first."""
     start = parse_date(query, "from", None)
@@ -109,7 +114,8 @@ def activity(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
         (
             a
             for a in pupil.activity
-            if (start is None or a.timestamp.date() >= start)
+            if given(a, ctx)
+            and (start is None or a.timestamp.date() >= start)
             and (end is None or a.timestamp.date() <= end)
             and (last_id is None or a.id < last_id)
         ),
@@ -137,7 +143,9 @@ def behaviour(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
     points = [
         a
         for a in pupil.activity
-        if a.type == "behaviour" and start <= a.timestamp.date() <= end
+        if a.type == "behaviour"
+        and start <= a.timestamp.date() <= end
+        and given(a, ctx)
     ]
     timeline = []
     week = week_start(start)

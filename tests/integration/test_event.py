@@ -10,7 +10,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.conftest import NOW, advance, setup_entry
+from tests.conftest import NOW, advance, only_points_until, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 
 POINTS = "event.ada_example_behaviour_point"
@@ -118,6 +118,7 @@ async def test_outage_then_recovery_delivers_each_point_once_in_order(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Points given during a two-hour outage arrive after it, oldest first."""
+    only_points_until(fake, NOW)
     await setup_entry(hass_london, student_entry)
     fired = record(hass_london, POINTS)
     await fake.stop()
@@ -141,6 +142,7 @@ async def test_missed_points_from_yesterday_are_delivered(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """An outage over midnight still delivers the late points of the day before."""
+    only_points_until(fake, NOW)
     await setup_entry(hass_london, student_entry)
     fired = record(hass_london, POINTS)
     await fake.stop()

@@ -96,9 +96,10 @@ async def test_lesson_sensors_change_at_the_bell_without_polling(
     current = "sensor.ada_example_current_lesson"
     assert hass_london.states.get(current).state == "English"
     fake.clear_requests()
-    fake.latency = 0
     await advance(hass_london, freezer, timedelta(minutes=44, seconds=59))
     assert hass_london.states.get(current).state == "English"
     await advance(hass_london, freezer, timedelta(seconds=1))
     assert hass_london.states.get(current).state == "TUTOR"
     assert hass_london.states.get("sensor.ada_example_next_lesson").state == "Science"
+    # Polls at 10:10, 10:20, 10:30 and 10:40 read only the activity feed.
+    assert {r.path.split("/")[2] for r in fake.api_requests()} == {"ping", "activity"}

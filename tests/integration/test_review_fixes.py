@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 import logging
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -76,33 +77,106 @@ async def test_points_today_reset_at_midnight(
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """At midnight today's points drop to zero; the year total keeps them."""
-    await setup_entry(hass_london, student_entry)
+    """At midnight today's points drop to zero by themselves, without a poll."""
+    freezer.move_to(datetime(2026, 11, 24, 21, 30, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)  # quiet hours: next poll at 03:30
     today = "sensor.ada_example_positive_points_today"
     year = "sensor.ada_example_positive_points_this_school_year"
-    before_year = int(hass_london.states.get(year).state)
-    assert int(hass_london.states.get(today).state) > 0
-    freezer.move_to(datetime(2026, 11, 24, 23, 59, 30, tzinfo=LONDON))
-    await advance(hass_london, freezer, timedelta(seconds=31))
+    assert int(hass_london.states.get(today).state) == 2
+    year_before = hass_london.states.get(year).state
+    await advance(hass_london, freezer, timedelta(hours=2, minutes=29, seconds=59))
+    assert int(hass_london.states.get(today).state) == 2
+    fake.clear_requests()
+    await advance(hass_london, freezer, timedelta(seconds=2))
     assert hass_london.states.get(today).state == "0"
-    assert int(hass_london.states.get(year).state) == before_year
+    assert hass_london.states.get(year).state == year_before
+    assert fake.requests == []
 
 
-async def test_reload_right_after_a_poll_repeats_nothing(
+async def test_unload_writes_the_announced_items(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A reload right after a poll finds the new point already on disk."""
+    await setup_entry(hass_london, student_entry)
+    point = fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=2))
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    key = f"{DOMAIN}.{student_entry.entry_id}.seen"
+    fired = record(hass_london, POINTS)
+    assert await hass_london.config_entries.async_unload(student_entry.entry_id)
+    assert point in hass_storage[key]["data"][str(STUDENT_ID)]["behaviour"]
+    assert await hass_london.config_entries.async_setup(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert fired == []
+
+
+async def test_removing_the_entry_forgets_the_announced_items(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Deleting the account deletes its stored event history."""
+    await setup_entry(hass_london, student_entry)
+    key = f"{DOMAIN}.{student_entry.entry_id}.seen"
+    await hass_london.config_entries.async_unload(student_entry.entry_id)
+    assert key in hass_storage
+    await hass_london.config_entries.async_remove(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    assert key not in hass_storage
+
+
+async def test_new_announcement_fires(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """The announced ids are written at unload, not only 5 seconds later."""
+    """A new announcement fires one event with its title, teacher and time."""
     await setup_entry(hass_london, student_entry)
-    fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=2))
-    await advance(hass_london, freezer, timedelta(minutes=10))
-    fired = record(hass_london, POINTS)
-    assert await hass_london.config_entries.async_reload(student_entry.entry_id)
-    await hass_london.async_block_till_done()
-    await advance(hass_london, freezer, timedelta(minutes=10))
-    assert fired == []
+    fired = record(hass_london, "event.ada_example_announcement")
+    announcements = fake.pupils[STUDENT_ID].announcements
+    announcements.append(
+        {
+            **announcements[0],
+            "id": 990099,
+            "title": "Sports day moved",
+            "teacher_name": "Mr J Example",
+            "state": None,
+            "timestamp": "2026-11-24T10:05:00+00:00",
+        }
+    )
+    for _ in range(19):  # announcements are read every 3 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(a["title"], a["teacher"], a["time"]) for a in fired] == [
+        ("Sports day moved", "Mr J Example", "2026-11-24T10:05:00+00:00")
+    ]
+
+
+async def test_year_totals_start_at_zero_on_1_september(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On the first day of the school year nothing is asked about last year."""
+    await hass.config.async_set_time_zone("Europe/London")
+    first_day = date(2026, 9, 1)
+    fake = FakeClassCharts(today=first_day)
+    monkeypatch.setenv("CLASSCHARTS_BASE_URL", await fake.start())
+    try:
+        freezer.move_to(datetime(2026, 9, 1, 7, 0, tzinfo=LONDON))
+        await setup_entry(hass, student_entry)
+        assert fake.api_requests("behaviour") == []
+        state = hass.states.get("sensor.ada_example_positive_points_this_school_year")
+        assert state.state == "0"
+    finally:
+        await hass.config_entries.async_unload(student_entry.entry_id)
+        await fake.stop()
 
 
 async def test_old_homework_entering_the_window_is_not_news(
@@ -161,7 +235,6 @@ async def test_huge_retry_after_is_capped(
     await advance(hass_london, freezer, timedelta(minutes=10))
     coordinator = student_entry.runtime_data.coordinator
     assert coordinator.update_interval == timedelta(hours=6)
-    assert DOMAIN in hass_london.config_entries.async_domains()
 
 
 async def test_a_failed_login_is_tried_once_per_poll(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -11,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import DOMAIN
-from tests.conftest import setup_entry
+from tests.conftest import LONDON, NOW, setup_entry
 from tests.fake_server import CHILD_IDS, FakeClassCharts
 
 
@@ -82,23 +83,40 @@ async def test_get_homework(
 async def test_get_behaviour(
     hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
 ) -> None:
-    """Totals and the points of a range, oldest first."""
+    """The points of a range, oldest first, with the range's totals."""
     await setup_entry(hass_london, student_entry)
     ada = device_of(hass_london, student_entry, 4821907)
-    result = await call(
+    yesterday_and_today = await call(
         hass_london,
         "get_behaviour",
         pupil=ada,
-        start_date="2026-11-24",
+        start_date="2026-11-23",
         end_date="2026-11-24",
     )
-    assert [p["reason"] for p in result["points"]]
-    assert result["positive"] == sum(
-        p["score"] for p in result["points"] if p["polarity"] == "positive"
+    expected = [
+        (p.timestamp.replace(tzinfo=LONDON).isoformat(), p.polarity, p.score)
+        for p in sorted(fake.pupils[4821907].activity, key=lambda p: p.timestamp)
+        if p.type == "behaviour"
+        and date(2026, 11, 23) <= p.timestamp.date() <= date(2026, 11, 24)
+        and p.timestamp <= NOW.replace(tzinfo=None)
+    ]
+    assert expected  # the seeded data has points on both days
+    got = [
+        (p["time"], p["polarity"], p["score"]) for p in yesterday_and_today["points"]
+    ]
+    assert got == expected
+    assert yesterday_and_today["positive"] == sum(
+        s for _, pol, s in expected if pol == "positive"
     )
-    assert result["net"] == result["positive"] - result["negative"]
-    times = [p["time"] for p in result["points"]]
-    assert times == sorted(times)
+    assert yesterday_and_today["negative"] == sum(
+        abs(s) for _, pol, s in expected if pol == "negative"
+    )
+    whole_year = await call(hass_london, "get_behaviour", pupil=ada)
+    assert whole_year["positive"] == int(
+        hass_london.states.get(
+            "sensor.ada_example_positive_points_this_school_year"
+        ).state
+    )
 
 
 @pytest.mark.parametrize(
