@@ -70,6 +70,7 @@ class Stack:
     fake_port: int
     hass_port: int
     secrets_file: Path
+    today: date
     processes: list[Process] = field(default_factory=list)
     fake: Process | None = None
     hass: Process | None = None
@@ -88,6 +89,7 @@ class Stack:
             self.tmp / "fake.log",
             parent_password=parent_password,
             secrets_file=self.secrets_file,
+            today=self.today.isoformat(),
         )
         self.processes.append(self.fake)
         await wait_for_port(self.fake_port, self.fake, 20)
@@ -113,6 +115,8 @@ def stack(tmp_path: Path, socket_enabled: None) -> Iterator[Stack]:
         fake_port=free_port(),
         hass_port=hass_port,
         secrets_file=tmp_path / "issued-secrets.txt",
+        # One school day for every start of the fake, even across midnight.
+        today=datetime.now(LONDON).date(),
     )
     try:
         yield result
@@ -206,9 +210,11 @@ async def test_real_home_assistant(
     assert next_lesson["state"].strip(), next_lesson
     assert next_lesson["state"] not in {"unknown", UNAVAILABLE}, next_lesson
     assert next_lesson["attributes"]["teacher"]
-    for key in ("due_today", "due_tomorrow", "due_this_week"):
-        assert number(states[f"sensor.ada_example_homework_{key}"]) >= 0
-    assert number(states["sensor.ada_example_overdue_homework"]) >= 0
+    # The fake's homework: one due today, one tomorrow, two overdue (not done).
+    assert number(states["sensor.ada_example_homework_due_today"]) == 1
+    assert number(states["sensor.ada_example_homework_due_tomorrow"]) == 1
+    assert number(states["sensor.ada_example_homework_due_this_week"]) >= 1
+    assert number(states["sensor.ada_example_overdue_homework"]) == 2
     assert number(states["sensor.ada_example_positive_points_this_school_year"]) > 0
     assert number(states["sensor.ada_example_negative_points_this_school_year"]) >= 0
     assert number(states["sensor.ada_example_net_points_this_school_year"]) == number(
@@ -217,11 +223,11 @@ async def test_real_home_assistant(
     assert number(states["sensor.ada_example_pending_detentions"]) >= 1
     # The parent account sees both children, Ada's device under the parent again.
     assert states["sensor.ben_example_next_lesson"]["state"] not in {"", UNAVAILABLE}
-    assert number(states["sensor.ben_example_positive_points_today"]) >= 0
+    assert number(states["sensor.ben_example_positive_points_today"]) == 0
     assert "sensor.ada_example_next_lesson_2" in parent_entities
 
     # ---- a week of the timetable calendar --------------------------------------------
-    today = datetime.now(LONDON).date()
+    today = stack.today
     start = datetime.combine(today, datetime.min.time(), LONDON)
     end = start + timedelta(days=7)
     events = await api.get(
