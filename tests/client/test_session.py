@@ -14,7 +14,7 @@ from custom_components.classcharts.client import (
     ClassChartsSessionError,
     StudentCredentials,
 )
-from custom_components.classcharts.client.client import TOKEN_RENEW_AFTER
+from custom_components.classcharts.client.session import TOKEN_RENEW_AFTER
 from tests.conftest import TODAY
 from tests.fake_server import (
     PARENT_ID,

@@ -18,7 +18,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.client.client import DEFAULT_TIMEOUT
+from custom_components.classcharts.client.session import DEFAULT_TIMEOUT
 from custom_components.classcharts.const import (
     CONF_ACCOUNT_TYPE,
     CONF_CODE,

@@ -6,7 +6,7 @@ from .auth import (
     StudentCredentials,
     normalise_pupil_code,
 )
-from .client import DEFAULT_BASE_URL, ClassChartsClient
+from .client import ClassChartsClient
 from .exceptions import (
     ClassChartsAuthenticationError,
     ClassChartsConnectionError,
@@ -35,6 +35,7 @@ from .models import (
     Reward,
     RewardShop,
 )
+from .session import DEFAULT_BASE_URL
 
 __all__ = [
     "DEFAULT_BASE_URL",
