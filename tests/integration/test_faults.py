@@ -175,7 +175,19 @@ async def test_fault_at_setup(
         hass_london.config_entries.async_setup(student_entry.entry_id)
     )
     # A hanging server answers nothing; move time past the request timeout.
-    await advance(hass_london, freezer, timedelta(seconds=1))
+    settled = {
+        ConfigEntryState.SETUP_RETRY,
+        ConfigEntryState.SETUP_ERROR,
+        ConfigEntryState.LOADED,
+    }
+    for _ in range(100):
+        if student_entry.state in settled:
+            break
+        for _ in range(20):
+            await asyncio.sleep(0)
+        freezer.tick(timedelta(seconds=5))
+        async_fire_time_changed(hass_london)
+    await hass_london.async_block_till_done()
     assert student_entry.state is ConfigEntryState.SETUP_RETRY
     assert reauth_flows(hass_london) == []
 
