@@ -141,9 +141,9 @@ async def _behaviour(
 ) -> ServiceResponse:
     client = entry.runtime_data.client
     since = datetime.combine(start, time.min, client.pupil_zone(pupil_id))
-    summary, activity = await asyncio.gather(
+    summary, (activity, complete) = await asyncio.gather(
         client.get_behaviour(pupil_id, start, end),
-        client.get_activity_since(pupil_id, since, end),
+        client.get_activity_history(pupil_id, since, end),
     )
     return {
         "positive": summary.positive,
@@ -151,6 +151,8 @@ async def _behaviour(
         "net": summary.net,
         "positive_reasons": dict(summary.positive_reasons.items()),
         "negative_reasons": dict(summary.negative_reasons.items()),
+        # False when the range holds more points than one call lists (1,000).
+        "points_complete": complete,
         "points": [
             {
                 "time": item.timestamp.isoformat(),

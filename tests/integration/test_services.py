@@ -105,6 +105,7 @@ async def test_get_behaviour(
         (p["time"], p["polarity"], p["score"]) for p in yesterday_and_today["points"]
     ]
     assert got == expected
+    assert yesterday_and_today["points_complete"] is True
     assert yesterday_and_today["positive"] == sum(
         s for _, pol, s in expected if pol == "positive"
     )
@@ -171,3 +172,16 @@ async def test_server_fault_is_a_clear_error(
     fake.fail_next(count=1, status=502, path_contains="homeworks")
     with pytest.raises(HomeAssistantError, match="Could not reach ClassCharts"):
         await call(hass_london, "get_homework", pupil=ada)
+
+
+async def test_get_behaviour_says_when_the_points_are_cut(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """More points than one call lists: the totals stay whole, the list says so."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    fake.activity_page_size = 2  # 20 pages hold 40 of the year's ~120 points
+    result = await call(hass_london, "get_behaviour", pupil=ada)
+    assert result["points_complete"] is False
+    assert 0 < len(result["points"]) <= 40  # notices in the feed are not points
+    assert result["positive"] + result["negative"] > 40

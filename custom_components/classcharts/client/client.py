@@ -97,6 +97,20 @@ class ClassChartsClient(ClassChartsSession):
         max_pages: int = MAX_ACTIVITY_PAGES,
     ) -> list[ActivityItem]:
         """All activity from ``since`` to ``until``, newest first, at most ``max_pages``."""
+        items, _ = await self.get_activity_history(
+            pupil_id, since, until, max_pages=max_pages
+        )
+        return items
+
+    async def get_activity_history(
+        self,
+        pupil_id: int,
+        since: datetime,
+        until: date,
+        *,
+        max_pages: int = MAX_ACTIVITY_PAGES,
+    ) -> tuple[list[ActivityItem], bool]:
+        """Like ``get_activity_since``, and whether the pages reached ``since``."""
         items: list[ActivityItem] = []
         seen: set[int] = set()
         last_id: int | None = None
@@ -116,11 +130,10 @@ class ClassChartsClient(ClassChartsSession):
                 or (last_id is not None and page.last_id >= last_id)
                 or page.items[-1].timestamp < since
             ):
-                break
+                return items, True
             last_id = page.last_id
-        else:
-            _LOGGER.debug("Activity of pupil %s cut at %s pages", pupil_id, max_pages)
-        return items
+        _LOGGER.debug("Activity of pupil %s cut at %s pages", pupil_id, max_pages)
+        return items, False
 
     async def get_behaviour(
         self, pupil_id: int, start: date, end: date
