@@ -85,8 +85,8 @@ def _next_homework(data: PupilData, now: datetime) -> CalendarEvent | None:
 
 
 def _next_detention(data: PupilData, now: datetime) -> CalendarEvent | None:
-    dated = [d for d in data.pending_detentions(now) if d.start is not None]
-    return detention_event(dated[0]) if dated else None
+    detention = data.next_detention(now)
+    return detention_event(detention) if detention else None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -128,6 +128,10 @@ class PupilData:
             negative=self.behaviour_before.negative + since.negative,
         )
 
+    def next_detention(self, now: datetime) -> Detention | None:
+        """The soonest pending detention that has a date."""
+        return next((d for d in self.pending_detentions(now) if d.start), None)
+
     def outstanding(self, first: date | None, last: date | None) -> list[Homework]:
         """Homework not done, due between two dates (either may be open)."""
         return [

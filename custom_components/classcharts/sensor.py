@@ -81,11 +81,6 @@ def _detention_attributes(detention: Detention | None) -> dict[str, Any]:
     }
 
 
-def _next_detention(data: PupilData, now: datetime) -> Detention | None:
-    dated = [d for d in data.pending_detentions(now) if d.start is not None]
-    return dated[0] if dated else None
-
-
 def _day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime | None:
     lessons = data.lessons_on(now.date())
     if not lessons:
@@ -216,11 +211,9 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="next_detention",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: (
-            detention.start if (detention := _next_detention(data, now)) else None
+            detention.start if (detention := data.next_detention(now)) else None
         ),
-        attributes_fn=lambda data, now: _detention_attributes(
-            _next_detention(data, now)
-        ),
+        attributes_fn=lambda data, now: _detention_attributes(data.next_detention(now)),
         exists_fn=lambda pupil, _: pupil.features.detentions,
     ),
     ClassChartsSensorEntityDescription(
