@@ -28,7 +28,6 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from . import create_client
 from .client import (
@@ -54,6 +53,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .schema import vol
 
 MAX_PASSWORD_LENGTH = 256
 PUPIL_CODE = re.compile(r"^[A-Z0-9]{4,20}$")

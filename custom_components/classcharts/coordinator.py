@@ -393,9 +393,9 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         ):
             if not device.identifiers & current:
                 LOGGER.debug("Removing the device of a pupil no longer included")
-                registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
+                # Our devices belong to this entry alone, so removing the device
+                # is what detaching the entry meant (that form is deprecated).
+                registry.async_remove_device(device.id)
 
 
 def _retry_after(err: ClassChartsError) -> timedelta:

@@ -18,13 +18,13 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-import voluptuous as vol
 
 from .client import ClassChartsError
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, device_identifier
 from .data import school_year_start
 from .errors import action_error
+from .schema import vol
 
 ATTR_PUPIL: Final = "pupil"
 ATTR_START_DATE: Final = "start_date"
@@ -51,9 +51,16 @@ def _pupil_of(
     hass: HomeAssistant, device_id: str
 ) -> tuple[ClassChartsConfigEntry, int]:
     """Find the loaded entry and pupil behind a device id."""
-    device = dr.async_get(hass).async_get(device_id)
+    registry = dr.async_get(hass)
+    device = registry.async_get(device_id)
     for entry in hass.config_entries.async_entries(DOMAIN):
-        if device is None or entry.entry_id not in device.config_entries:
+        # Asked of the registry: reading DeviceEntry.config_entries is deprecated.
+        if device is None or device.id not in {
+            entry_device.id
+            for entry_device in dr.async_entries_for_config_entry(
+                registry, entry.entry_id
+            )
+        }:
             continue
         if entry.state is not ConfigEntryState.LOADED:
             raise ServiceValidationError(

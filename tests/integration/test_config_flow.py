@@ -27,7 +27,7 @@ from custom_components.classcharts.const import (
     CONF_PUPILS,
     DOMAIN,
 )
-from tests.conftest import find_secrets, setup_entry
+from tests.conftest import find_device, find_secrets, setup_entry
 from tests.fake_server import (
     CHILD_IDS,
     PARENT_EMAIL,
@@ -875,9 +875,8 @@ async def test_options_exclude_a_child(
 ) -> None:
     """Unticking Ben stores him as excluded, reloads and removes his device."""
     await setup_entry(hass, parent_entry)
-    devices = dr.async_get(hass)
     entities = er.async_get(hass)
-    ben_device = devices.async_get_device({(DOMAIN, f"parent-{PARENT_ID}_{BEN_ID}")})
+    ben_device = find_device(hass, f"parent-{PARENT_ID}_{BEN_ID}")
     assert ben_device is not None
     ben_entities = [
         e.entity_id
@@ -924,8 +923,8 @@ async def test_options_exclude_a_child(
     assert parent_entry.data[CONF_PASSWORD] == PARENT_PASSWORD
     assert parent_entry.state is ConfigEntryState.LOADED
 
-    assert devices.async_get_device({(DOMAIN, f"parent-{PARENT_ID}_{BEN_ID}")}) is None
-    assert devices.async_get_device({(DOMAIN, f"parent-{PARENT_ID}_{ADA_ID}")})
+    assert find_device(hass, f"parent-{PARENT_ID}_{BEN_ID}") is None
+    assert find_device(hass, f"parent-{PARENT_ID}_{ADA_ID}")
     for entity_id in ben_entities:
         state = hass.states.get(entity_id)
         assert state is None or state.state == STATE_UNAVAILABLE, entity_id
@@ -940,7 +939,7 @@ async def test_options_exclude_a_child(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert parent_entry.options == {CONF_EXCLUDED_PUPILS: []}
-    assert devices.async_get_device({(DOMAIN, f"parent-{PARENT_ID}_{BEN_ID}")})
+    assert find_device(hass, f"parent-{PARENT_ID}_{BEN_ID}")
 
 
 async def test_options_server_down(

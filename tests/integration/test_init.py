@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import CONF_EXCLUDED_PUPILS, DOMAIN
-from tests.conftest import advance, setup_entry
+from tests.conftest import advance, logged_tracebacks, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
 
 NEXT_LESSON = "sensor.ada_example_next_lesson"
@@ -88,7 +88,7 @@ async def test_outage_makes_entities_unavailable_then_recovers(
     assert hass_london.states.get(NEXT_LESSON).state == STATE_UNAVAILABLE
     failures = [r for r in caplog.records if "Error fetching classcharts" in r.message]
     assert len(failures) == 1
-    assert "Traceback" not in caplog.text
+    assert not logged_tracebacks(caplog)
 
     await fake.start()
     await advance(hass_london, freezer, timedelta(minutes=11))

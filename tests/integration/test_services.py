@@ -7,20 +7,17 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import DOMAIN
-from tests.conftest import LONDON, NOW, setup_entry
+from tests.conftest import LONDON, NOW, find_device, setup_entry
 from tests.fake_server import CHILD_IDS, FakeClassCharts
 
 
 def device_of(hass: HomeAssistant, entry: MockConfigEntry, pupil_id: int) -> str:
     """The device id of a pupil."""
-    device = dr.async_get(hass).async_get_device(
-        identifiers={(DOMAIN, f"{entry.unique_id}_{pupil_id}")}
-    )
+    device = find_device(hass, f"{entry.unique_id}_{pupil_id}")
     assert device is not None
     return device.id
 

@@ -1,0 +1,1 @@
+"""pytest plugins of the suite, loaded early with ``-p`` (see pyproject.toml)."""
