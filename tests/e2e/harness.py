@@ -16,9 +16,11 @@ import argparse
 import asyncio
 from collections.abc import Mapping
 import contextlib
+from dataclasses import dataclass
 import json
 import os
 from pathlib import Path
+import re
 import signal
 import socket
 import subprocess
@@ -72,6 +74,39 @@ logger:
   logs:
     custom_components.classcharts: debug
 """
+
+
+@dataclass(frozen=True)
+class LogRecord:
+    """One record of Home Assistant's log: its level and its text, traceback included."""
+
+    level: str
+    text: str
+
+
+# A record starts with its time and level (on the console, maybe after a colour
+# code); from 2026.11 the time carries its UTC offset.
+RECORD_START = re.compile(
+    r"^(?:\x1b\[[0-9;]*m)?\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d)? "
+    r"(DEBUG|INFO|WARNING|ERROR|CRITICAL) "
+)
+
+
+def log_records(text: str) -> list[LogRecord]:
+    """Split a Home Assistant log into records; lines without a start continue one."""
+    records: list[LogRecord] = []
+    level, lines = "", list[str]()
+    for line in text.splitlines():
+        start = RECORD_START.match(line)
+        if start:
+            if level:
+                records.append(LogRecord(level, "\n".join(lines)))
+            level, lines = start.group(1), [line]
+        elif level:
+            lines.append(line)
+    if level:
+        records.append(LogRecord(level, "\n".join(lines)))
+    return records
 
 
 # The frontend's service list (websocket get_services) imports every entity base
