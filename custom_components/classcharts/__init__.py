@@ -34,6 +34,7 @@ from .coordinator import (
     ClassChartsCoordinator,
     ClassChartsRuntimeData,
 )
+
 # Home Assistant looks for async_migrate_entry on this module.
 from .migration import (
     async_migrate_entry as async_migrate_entry,
