@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    ConfigEntryDisabler,
+    ConfigEntryState,
+)
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -124,6 +128,9 @@ async def test_single_child_entry_becomes_a_parent_entry(
     er.async_get(hass_london).async_get_or_create(
         "sensor", DOMAIN, f"{ADA}_homework", config_entry=old, device_id=old_device.id
     )
+    er.async_get(hass_london).async_get_or_create(
+        "sensor", DOMAIN, "account_status", config_entry=old
+    )
 
     assert await async_setup_component(hass_london, DOMAIN, {})
     await hass_london.async_block_till_done()
@@ -138,6 +145,7 @@ async def test_single_child_entry_becomes_a_parent_entry(
         )
     ]
     assert f"{ADA}_homework" not in entity_ids
+    assert "account_status" not in entity_ids
     assert hass_london.states.get("sensor.ada_example_next_lesson") is not None
     assert hass_london.states.get("sensor.ben_example_next_lesson") is None
     notice = issues(hass_london)[f"entry_migrated_{old.entry_id}"]
@@ -217,6 +225,29 @@ async def test_per_child_entries_of_one_account_merge(
     assert f"entry_migrated_{ben.entry_id}" not in issues(hass_london)
     assert "Traceback" not in caplog.text
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+async def test_disabled_old_entry_waits_until_enabled(
+    hass_london: HomeAssistant, fake: FakeClassCharts
+) -> None:
+    """A disabled old entry is not set up, so its child is not taken over yet."""
+    ada = layout_a(ADA, "01BBBBADA00000000000000000")
+    ben = layout_a(BEN, "01AAAABEN00000000000000000")
+    ben.add_to_hass(hass_london)
+    ada.add_to_hass(hass_london)
+    await hass_london.config_entries.async_set_disabled_by(
+        ben.entry_id, ConfigEntryDisabler.USER
+    )
+    assert await async_setup_component(hass_london, DOMAIN, {})
+    await hass_london.async_block_till_done()
+    assert_settled(ada, excluded=[BEN])
+    assert ben.version == 1
+
+    await hass_london.config_entries.async_set_disabled_by(ben.entry_id, None)
+    await hass_london.async_block_till_done()
+    assert hass_london.config_entries.async_entries(DOMAIN) == [ada]
+    assert_settled(ada, excluded=[])
+    assert device_names(hass_london, ada.entry_id) == ["Ada Example", "Ben Example"]
 
 
 async def test_entries_of_two_accounts_stay_apart(
