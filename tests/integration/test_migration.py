@@ -367,10 +367,17 @@ async def test_our_older_entries_keep_their_data(
     [
         (1, {"token": "abc", "school": PARENT_PASSWORD}),
         (1, {"username": PARENT_EMAIL, "password": PARENT_PASSWORD, "student_id": "x"}),
+        (1, {"username": PARENT_EMAIL, "password": "x", "student_id": True}),
         (1, {CONF_ACCOUNT_TYPE: "teacher", CONF_PASSWORD: PARENT_PASSWORD}),
         (3, {CONF_ACCOUNT_TYPE: "parent", CONF_PASSWORD: PARENT_PASSWORD}),
     ],
-    ids=["unknown_keys", "bad_pupil_id", "unknown_account_type", "newer_version"],
+    ids=[
+        "unknown_keys",
+        "bad_pupil_id",
+        "boolean_pupil_id",
+        "unknown_account_type",
+        "newer_version",
+    ],
 )
 async def test_unknown_layout_gives_a_repair_issue(
     hass_london: HomeAssistant,
