@@ -271,7 +271,7 @@ async def async_settle_migrated_entry(
     Returns ``False`` when another entry already holds the account: the children
     move there and this entry goes away.
     """
-    if (named := entry.data.get(CONF_MIGRATED_PUPILS)) is None:
+    if CONF_MIGRATED_PUPILS not in entry.data:
         return True
     try:
         account = await client.login()
@@ -279,6 +279,8 @@ async def async_settle_migrated_entry(
     except ClassChartsError as err:
         repairs.async_refresh_failed(hass, entry, err)
         raise setup_error(err) from err
+    # Read after the login: an old entry enabled meanwhile may have added a child.
+    named: list[int] = entry.data[CONF_MIGRATED_PUPILS]
     # config_flow imports this package, which imports this module.
     from .config_flow import account_unique_id  # noqa: PLC0415
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
@@ -20,6 +21,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.classcharts.client import ClassChartsClient
 from custom_components.classcharts.const import (
     CONF_ACCOUNT_TYPE,
     CONF_EXCLUDED_PUPILS,
@@ -248,6 +250,35 @@ async def test_disabled_old_entry_waits_until_enabled(
     assert hass_london.config_entries.async_entries(DOMAIN) == [ada]
     assert_settled(ada, excluded=[])
     assert device_names(hass_london, ada.entry_id) == ["Ada Example", "Ben Example"]
+
+
+async def test_child_added_while_the_first_login_runs(
+    hass_london: HomeAssistant, fake: FakeClassCharts
+) -> None:
+    """An old entry enabled during the settling login still gets its child in."""
+    ada = layout_a(ADA, "01AAAAADA00000000000000000")
+    ben = layout_a(BEN, "01BBBBBEN00000000000000000")
+    ada.add_to_hass(hass_london)
+    ben.add_to_hass(hass_london)
+    fake.fail_next(count=1, status=503, path_contains="/parent/login")
+    # Disabling sets the integration up, and with it Ada's entry.
+    await hass_london.config_entries.async_set_disabled_by(
+        ben.entry_id, ConfigEntryDisabler.USER
+    )
+    original = ClassChartsClient.login
+
+    async def login(client: ClassChartsClient) -> Any:
+        if ben.disabled_by is not None:
+            await hass_london.config_entries.async_set_disabled_by(ben.entry_id, None)
+        return await original(client)
+
+    await hass_london.async_block_till_done()
+    assert ada.state is ConfigEntryState.SETUP_RETRY
+    with patch.object(ClassChartsClient, "login", login):
+        await hass_london.config_entries.async_reload(ada.entry_id)
+        await hass_london.async_block_till_done()
+    assert hass_london.config_entries.async_entries(DOMAIN) == [ada]
+    assert_settled(ada, excluded=[])
 
 
 async def test_entries_of_two_accounts_stay_apart(
