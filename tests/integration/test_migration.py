@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -21,6 +24,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.classcharts import repairs
 from custom_components.classcharts.client import ClassChartsClient
 from custom_components.classcharts.const import (
     CONF_ACCOUNT_TYPE,
@@ -91,7 +95,23 @@ def device_names(hass: HomeAssistant, entry_id: str) -> list[str]:
     )
 
 
+def assert_text_complete(hass: HomeAssistant) -> None:
+    """Every placeholder of every shown issue's text is given."""
+    strings = json.loads(
+        (Path(repairs.__file__).parent / "translations" / "en.json").read_text(
+            encoding="utf-8"
+        )
+    )["issues"]
+    for (domain, _), issue in ir.async_get(hass).issues.items():
+        if domain != DOMAIN or not issue.active:
+            continue
+        text = json.dumps(strings[issue.translation_key])
+        needed = set(re.findall(r"{(\w+)}", text))
+        assert needed <= set(issue.translation_placeholders or {}), issue.issue_id
+
+
 def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
+    assert_text_complete(hass)
     return {
         issue_id: issue
         for (domain, issue_id), issue in ir.async_get(hass).issues.items()

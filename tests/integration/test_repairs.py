@@ -30,7 +30,7 @@ from custom_components.classcharts.client.session import ClassChartsSession
 from custom_components.classcharts.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
-from tests.integration.test_migration import layout_a, layout_b
+from tests.integration.test_migration import assert_text_complete, layout_a, layout_b
 
 ADA, BEN = CHILD_IDS
 HIDDEN = {
@@ -74,6 +74,7 @@ def client_names_login_conditions() -> Iterator[None]:
 
 
 def issue_ids(hass: HomeAssistant) -> set[str]:
+    assert_text_complete(hass)
     return {
         issue_id
         for (domain, issue_id), issue in ir.async_get(hass).issues.items()
