@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+import subprocess
+import sys
+import textwrap
 import tomllib
 from typing import Any
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
 from homeassistant.const import __version__ as HA_VERSION  # noqa: N812
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "custom_components" / "classcharts" / "manifest.json"
@@ -125,3 +130,76 @@ def test_hacs_min_homeassistant(hacs: dict[str, Any]) -> None:
     assert minimum <= AwesomeVersion(PINNED_HA_VERSION)
     # The Home Assistant we test against must satisfy the declared minimum.
     assert minimum <= AwesomeVersion(HA_VERSION)
+
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def _workflow(name: str) -> dict[Any, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the bare key `on` as True.
+    triggers = workflow.get("on", workflow.get(True))
+    assert isinstance(triggers, dict)
+    return triggers
+
+
+def _steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def test_validate_workflow_runs_hassfest_and_hacs() -> None:
+    """What HACS expects of a repository: hassfest and its own action, on every change."""
+    workflow = _workflow("validate.yml")
+    assert {"push", "pull_request", "schedule", "workflow_call"} <= set(
+        _triggers(workflow)
+    )
+    uses = {step.get("uses", "").split("@")[0]: step for step in _steps(workflow)}
+    assert "home-assistant/actions/hassfest" in uses
+    hacs_step = uses["hacs/action"]
+    assert hacs_step["with"]["category"] == "integration"
+    # Only checks that need the outside world may be skipped.
+    assert set(hacs_step["with"].get("ignore", "").split()) <= {"brands"}
+
+
+def test_release_workflow_checks_the_tag(manifest: dict[str, Any]) -> None:
+    """The release check passes for the manifest's version and fails for another."""
+    workflow = _workflow("release.yml")
+    assert _triggers(workflow)["release"]["types"] == ["published"]
+    assert workflow["jobs"]["validate"]["uses"] == "./.github/workflows/validate.yml"
+    run = next(s["run"] for s in _steps(workflow) if "TAG" in s.get("env", {}))
+    script = run.split("<<'PY'\n", 1)[1].rsplit("PY", 1)[0]
+    script = textwrap.dedent(script)
+
+    def check(tag: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            env={**os.environ, "TAG": tag},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert check(manifest["version"]).returncode == 0
+    assert check(f"v{manifest['version']}").returncode == 0
+    assert check("99.0.0").returncode != 0
+
+
+def test_contributing_has_a_release_checklist() -> None:
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    checklist = text.split("## Release checklist", 1)[1]
+    for must in ("manifest.json", "pyproject.toml", "ENTRY_VERSION", "hacs.json"):
+        assert must in checklist
+
+
+def test_hacs_json_is_what_a_plain_integration_needs(hacs: dict[str, Any]) -> None:
+    """No zip release (HACS downloads the folder), so no file name either."""
+    assert not hacs.get("zip_release", False)
+    assert "filename" not in hacs
+    assert not hacs.get("content_in_root", False)
+    assert (ROOT / "custom_components" / "classcharts" / "manifest.json").is_file()

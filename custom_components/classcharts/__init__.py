@@ -34,6 +34,13 @@ from .coordinator import (
     ClassChartsCoordinator,
     ClassChartsRuntimeData,
 )
+
+# Home Assistant looks for async_migrate_entry on this module.
+from .migration import (
+    async_migrate_entry as async_migrate_entry,
+    async_settle_migrated_entry,
+)
+from .repairs import async_remove_condition_issues, async_remove_entry_issues
 from .seen import SeenItems
 from .services import async_setup_services
 
@@ -92,6 +99,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
     """Log in, fetch the first data, and set up the platforms."""
     client = create_client(hass, credentials_from_data(dict(entry.data)))
+    if not await async_settle_migrated_entry(hass, entry, client):
+        return False  # merged into another entry of the same account
     seen = SeenItems(hass, entry.entry_id)
     await seen.async_load()
     coordinator = ClassChartsCoordinator(hass, entry, client, seen)
@@ -106,8 +115,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) 
 async def async_remove_entry(
     hass: HomeAssistant, entry: ClassChartsConfigEntry
 ) -> None:
-    """Forget which items were announced when the account is removed."""
+    """Forget which items were announced, and the entry's repair issues."""
     await SeenItems(hass, entry.entry_id).async_remove()
+    async_remove_entry_issues(hass, entry.entry_id)
 
 
 async def async_unload_entry(
@@ -115,4 +125,5 @@ async def async_unload_entry(
 ) -> bool:
     """Unload the platforms; write down which items were announced."""
     await entry.runtime_data.seen.async_flush()
+    async_remove_condition_issues(hass, entry.entry_id)
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -34,6 +34,7 @@ from .client import (
     Account,
     AccountType,
     ClassChartsAuthenticationError,
+    ClassChartsCaptchaError,
     ClassChartsClient,
     ClassChartsConnectionError,
     ClassChartsError,
@@ -51,6 +52,8 @@ from .const import (
     CONF_EXCLUDED_PUPILS,
     CONF_PUPILS,
     DOMAIN,
+    ENTRY_MINOR_VERSION,
+    ENTRY_VERSION,
     LOGGER,
 )
 from .schema import vol
@@ -154,7 +157,8 @@ class _Login:
 class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Add a ClassCharts account."""
 
-    VERSION = 1
+    VERSION = ENTRY_VERSION
+    MINOR_VERSION = ENTRY_MINOR_VERSION
 
     def __init__(self) -> None:
         """Start with nothing known."""
@@ -187,6 +191,8 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
             return None, {"base": "invalid_auth"}
         except (ClassChartsConnectionError, ClassChartsRateLimitError):
             return None, {"base": "cannot_connect"}
+        except ClassChartsCaptchaError:
+            return None, {"base": "captcha_required"}
         except ClassChartsError as err:
             LOGGER.warning("Unexpected answer from ClassCharts: %s", err)
             return None, {"base": "unknown"}

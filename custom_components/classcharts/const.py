@@ -11,6 +11,11 @@ from .client import DEFAULT_BASE_URL
 DOMAIN: Final = "classcharts"
 LOGGER = logging.getLogger(__package__)
 
+# 2: a migrated entry may wait for its first login (migration.py). The other
+# ClassCharts integrations wrote version 1 too, so layouts are told apart by key.
+ENTRY_VERSION: Final = 2
+ENTRY_MINOR_VERSION: Final = 1
+
 CONF_ACCOUNT_TYPE: Final = "account_type"
 CONF_CODE: Final = "code"
 CONF_DATE_OF_BIRTH: Final = "date_of_birth"

@@ -27,6 +27,7 @@ from .client import (
 from .const import CONF_EXCLUDED_PUPILS, DOMAIN, LOGGER
 from .data import AccountData, EventKind, PupilData, school_year_start
 from .errors import update_error
+from .repairs import async_refresh_failed, async_refresh_worked
 from .schedule import (
     POLL_INTERVAL,
     PUPILS_MAX_AGE,
@@ -140,10 +141,20 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             self._failures += 1
             wait = retry_after_failure(self._failures, now, self._window(now))
             self.update_interval = max(wait, _retry_after(err))
+            async_refresh_failed(self.hass, self.config_entry, err)  # repair issues
             raise update_error(err) from err
         self._failures = 0
         self.update_interval = max(next_poll(now, self._window(now)), wait)
         data = self._snapshot(now)
+        async_refresh_worked(  # repair issues: over, or a pupil the school hides
+            self.hass,
+            self.config_entry,
+            [
+                state.pupil
+                for state in self._states.values()
+                if not wanted_datasets(state.pupil, self.client.account_type)
+            ],
+        )
         self._schedule_tick(data)
         return data
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .client import (
     ClassChartsAuthenticationError,
+    ClassChartsCaptchaError,
     ClassChartsConnectionError,
     ClassChartsError,
     ClassChartsRateLimitError,
     ClassChartsResponseError,
+    ClassChartsVerificationLoopError,
 )
 from .const import DOMAIN
 
@@ -19,6 +25,10 @@ def _translation_key(err: ClassChartsError) -> str:
     """Pick the translated message for a client error."""
     if isinstance(err, ClassChartsAuthenticationError):
         return "invalid_auth"
+    if isinstance(err, ClassChartsCaptchaError):
+        return "captcha_required"
+    if isinstance(err, ClassChartsVerificationLoopError):
+        return "verification_loop"
     if isinstance(err, ClassChartsRateLimitError):
         return "rate_limited"
     if isinstance(err, ClassChartsConnectionError):
@@ -36,6 +46,20 @@ def update_error(err: ClassChartsError) -> ConfigEntryAuthFailed | UpdateFailed:
             translation_domain=DOMAIN, translation_key="invalid_auth"
         )
     return UpdateFailed(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"error": str(err)},
+    )
+
+
+def setup_error(err: ClassChartsError) -> ConfigEntryAuthFailed | ConfigEntryNotReady:
+    """The exception a set-up step outside the coordinator raises for a client error."""
+    key = _translation_key(err)
+    if key == "invalid_auth":
+        return ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        )
+    return ConfigEntryNotReady(
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders={"error": str(err)},

@@ -131,6 +131,20 @@ def login_page(kind: str, message: str | None) -> web.Response:
     return web.Response(text=body, content_type="text/html")
 
 
+def tes_loop_response(request: web.Request, kind: str) -> web.Response:
+    """The login sent to the Tes check, which sends it back here (control ``tes_loop``).
+
+    The credentials cookie is set, as on a real login, but holds no session.
+    """
+    target = quote(str(request.url), safe="")
+    response = web.Response(
+        status=302, headers={"Location": f"{TES_VERIFY}?returnUrl={target}"}
+    )
+    empty = quote(json.dumps({"remember_me": True, "session_id": ""}), safe="")
+    response.headers.add("Set-Cookie", f"{kind}_session_credentials={empty}; path=/")
+    return response
+
+
 class RequestRouter(EndpointMixin):
     """Request handling of the fake server (mixed into FakeClassCharts)."""
 
@@ -143,6 +157,7 @@ class RequestRouter(EndpointMixin):
     holidays: set[date]
     latency: float
     captcha_required: bool
+    tes_loop: bool
     parent_password: str
     parent_children: list[int]
     requests: list[LoggedRequest]
@@ -223,6 +238,8 @@ class RequestRouter(EndpointMixin):
         path = request.path.rstrip("/")
         for kind in ("student", "parent"):
             if path == f"/{kind}/login":
+                if request.method == "POST" and self.tes_loop:
+                    return tes_loop_response(request, kind)
                 if request.method == "POST":
                     return await self._form_login(request, kind, info)
                 return login_page(kind, None)

@@ -55,6 +55,8 @@ class FakeClassCharts(RequestRouter):
         self.holidays: set[date] = set(holidays)
         self.latency = 0.0
         self.captcha_required = False
+        # Every login is sent round the Tes verification check (a loop).
+        self.tes_loop = False
         self.parent_password = PARENT_PASSWORD
         self.parent_children: list[int] = list(CHILD_IDS)
         self.requests: list[LoggedRequest] = []
