@@ -54,7 +54,8 @@ def main() -> None:
     parser.add_argument(
         "--parent-password",
         default=None,
-        help=f"the parent's password (default {PARENT_PASSWORD!r})",
+        # argparse formats help with %, and the default password holds one.
+        help=f"the parent's password (default {PARENT_PASSWORD!r})".replace("%", "%%"),
     )
     parser.add_argument(
         "--secrets-file",

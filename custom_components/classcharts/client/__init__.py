@@ -9,6 +9,7 @@ from .auth import (
 from .client import ClassChartsClient
 from .exceptions import (
     ClassChartsAuthenticationError,
+    ClassChartsCaptchaError,
     ClassChartsConnectionError,
     ClassChartsError,
     ClassChartsRateLimitError,
@@ -16,6 +17,7 @@ from .exceptions import (
     ClassChartsServerError,
     ClassChartsSessionError,
     ClassChartsTimeoutError,
+    ClassChartsVerificationLoopError,
 )
 from .models import (
     Account,
@@ -35,7 +37,7 @@ from .models import (
     Reward,
     RewardShop,
 )
-from .session import DEFAULT_BASE_URL
+from .session import DEFAULT_BASE_URL, SessionState
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -48,6 +50,7 @@ __all__ = [
     "Badge",
     "BehaviourSummary",
     "ClassChartsAuthenticationError",
+    "ClassChartsCaptchaError",
     "ClassChartsClient",
     "ClassChartsConnectionError",
     "ClassChartsError",
@@ -56,6 +59,7 @@ __all__ = [
     "ClassChartsServerError",
     "ClassChartsSessionError",
     "ClassChartsTimeoutError",
+    "ClassChartsVerificationLoopError",
     "Credentials",
     "CustomField",
     "Detention",
@@ -66,6 +70,7 @@ __all__ = [
     "Pupil",
     "Reward",
     "RewardShop",
+    "SessionState",
     "StudentCredentials",
     "normalise_pupil_code",
 ]

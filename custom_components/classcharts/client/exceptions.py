@@ -51,3 +51,11 @@ class ClassChartsResponseError(ClassChartsError):
     Non-JSON bodies, bodies of the wrong shape, and errors the service reports
     with ``success: 0`` all end up here.
     """
+
+
+class ClassChartsCaptchaError(ClassChartsError):
+    """ClassCharts asked for a captcha at login; a person must log in on the website once."""
+
+
+class ClassChartsVerificationLoopError(ClassChartsError):
+    """ClassCharts kept sending the login round its Tes verification check."""
