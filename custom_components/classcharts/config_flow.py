@@ -35,6 +35,7 @@ from .client import (
     Account,
     AccountType,
     ClassChartsAuthenticationError,
+    ClassChartsCaptchaError,
     ClassChartsClient,
     ClassChartsConnectionError,
     ClassChartsError,
@@ -185,6 +186,9 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
             account = await client.login()
         except ClassChartsAuthenticationError:
             return None, {"base": "invalid_auth"}
+        except ClassChartsCaptchaError:
+            # Not the details: a person must log in on the website once.
+            return None, {"base": "captcha"}
         except (ClassChartsConnectionError, ClassChartsRateLimitError):
             return None, {"base": "cannot_connect"}
         except ClassChartsError as err:

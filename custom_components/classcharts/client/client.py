@@ -88,7 +88,7 @@ class ClassChartsClient(ClassChartsSession):
                 data, _ = await self._call("GET", "pupils")
                 self._pupils_method = "GET"
             pupils = self._read(
-                "pupils",
+                f"{self._pupils_method} pupils",
                 lambda raw, _: self._items("pupils", raw, Pupil.from_json),
                 data,
                 {},

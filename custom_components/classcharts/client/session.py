@@ -269,7 +269,8 @@ class ClassChartsSession:
     async def _login(self) -> None:
         """Form login with the redirect not followed, then the activating ping."""
         self._token = None
-        self._transport.cookies.clear()
+        # A new login replaces ClassCharts' cookies; the Tes check keeps its own.
+        self._transport.cookies.clear(self._base_url)
         kind = self.account_type.value
         name = f"POST /{kind}/login"
         self.logins += 1
@@ -404,11 +405,15 @@ class ClassChartsSession:
         """Whether a redirect goes to the Tes check.
 
         A ClassCharts on this computer (tests, the demo) plays the Tes check on
-        another loopback name, since the real host must never be reached there.
+        another loopback port, since the real host must never be reached there.
         """
         if url.host == TES_HOST:
             return True
-        return self._local and is_loopback(url.host) and url.host != self._base_url.host
+        return (
+            self._local
+            and is_loopback(url.host)
+            and (url.host, url.port) != (self._base_url.host, self._base_url.port)
+        )
 
     def _may_visit(self, url: URL) -> bool:
         """Only ClassCharts itself and the Tes check, over https (or local http)."""

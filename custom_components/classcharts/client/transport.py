@@ -97,9 +97,9 @@ class CookieStore:
         """Start empty."""
         self._by_host: dict[str, dict[str, str]] = {}
 
-    def clear(self) -> None:
-        """Forget every cookie."""
-        self._by_host.clear()
+    def clear(self, url: URL) -> None:
+        """Forget the cookies of the origin of ``url``."""
+        self._by_host.pop(_origin(url), None)
 
     def get(self, url: URL, name: str) -> str | None:
         """One cookie of the origin of ``url``."""
