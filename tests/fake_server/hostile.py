@@ -46,10 +46,10 @@ def _gzip_blocks(size: int) -> Iterator[bytes]:
     zeros = bytes(1024 * 1024)
     left = size
     while left > 0:
+        # A sync flush a mebibyte sends each piece at once, as a slow server would.
         out = packer.compress(zeros[: min(left, len(zeros))])
+        yield out + packer.flush(zlib.Z_SYNC_FLUSH)
         left -= len(zeros)
-        if out:
-            yield out
     yield packer.flush()
 
 
@@ -66,8 +66,8 @@ async def serve(request: web.Request, stream: Stream) -> web.StreamResponse:
     try:
         for block in blocks:
             await response.write(block)
-            if stream.pace:
-                await asyncio.sleep(stream.pace)
+            # Let the client read: a write alone may not give up the loop.
+            await asyncio.sleep(stream.pace)
         await response.write_eof()
     except (ConnectionError, RuntimeError):
         pass  # the client refused the rest, as it should
