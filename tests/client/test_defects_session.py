@@ -147,7 +147,9 @@ async def test_two_ticks_at_once_send_one_toggle(
 ) -> None:
     client = student()
     homework = await _poem(client)
-    fake.path_latency = {"/homeworks": 0.2}  # both reads would see "not ticked"
+    # Without serialising, both reads would be answered "not ticked" before the
+    # first toggle lands.
+    fake.path_latency = {"/homeworks": 0.2, "/homeworkticked": 0.3}
 
     async def tick(delay: float) -> bool:
         await asyncio.sleep(delay)

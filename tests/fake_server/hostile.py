@@ -28,6 +28,7 @@ class Stream:
     gzip: bool  # sent gzip-compressed (a bomb: zeros compress about 1000:1)
     pace: float  # seconds between two chunks on the wire
     content_length: bool  # announce the size (only without gzip)
+    sent: int = 0  # bytes written to the wire so far
 
 
 def _plain_blocks(size: int) -> Iterator[bytes]:
@@ -66,6 +67,7 @@ async def serve(request: web.Request, stream: Stream) -> web.StreamResponse:
     try:
         for block in blocks:
             await response.write(block)
+            stream.sent += len(block)
             # Let the client read: a write alone may not give up the loop.
             await asyncio.sleep(stream.pace)
         await response.write_eof()

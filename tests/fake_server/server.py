@@ -273,9 +273,11 @@ class FakeClassCharts(RequestRouter):
         gzip: bool = False,
         pace: float = 0.0,
         content_length: bool = True,
-    ) -> None:
+    ) -> Stream:
         """Stream a body of ``size`` bytes (a gzip bomb with ``gzip``) for the next call."""
-        self._streams.append(Stream(endpoint, size, gzip, pace, content_length))
+        stream = Stream(endpoint, size, gzip, pace, content_length)
+        self._streams.append(stream)
+        return stream
 
     def clear_overrides(self) -> None:
         """Drop every set_response override."""
