@@ -26,9 +26,9 @@ from custom_components.classcharts.client import (
 )
 from custom_components.classcharts.client.session import (
     LOGIN_RETRY_AFTER,
-    MAX_VERIFY_HOPS,
     TOKEN_RENEW_AFTER,
 )
+from custom_components.classcharts.client.tescheck import MAX_VERIFY_HOPS
 from tests.conftest import TODAY
 from tests.fake_server import (
     PARENT_EMAIL,

@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from .boundary import guarded
 from .exceptions import ClassChartsConnectionError, ClassChartsError
 from .models import (
     AccountType,
@@ -30,7 +31,7 @@ from .models import (
     sort_lessons,
 )
 from .parse import JSONObject, as_list
-from .session import ClassChartsSession, HTTPStatusError, guarded
+from .session import ClassChartsSession, HTTPStatusError
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -8,7 +8,9 @@ page that merely loads a captcha script is still a refused password.
 
 from __future__ import annotations
 
+import json
 from typing import Final
+from urllib.parse import unquote
 
 from .exceptions import (
     ClassChartsAuthenticationError,
@@ -18,6 +20,8 @@ from .exceptions import (
 )
 from .html import html_to_text
 from .models import AccountType
+from .parse import ShapeError, as_object, text
+from .transport import safe_value
 
 # Lower-cased parts of the refusal texts ClassCharts shows (API notes, section 3).
 REFUSALS: Final = (
@@ -65,3 +69,17 @@ def read_refusal(
         f"POST /{kind}/login: answered HTTP {status} with a page that is neither "
         f"a session nor a refusal the client recognises ({len(body)} bytes)"
     )
+
+
+def token_from_cookie(raw: str, what: str) -> str:
+    """The session id inside the URL-encoded JSON credentials cookie."""
+    try:
+        value = as_object(json.loads(unquote(raw)), "cookie")
+        token = text(value, "session_id")
+    except (ValueError, ShapeError, RecursionError) as err:
+        msg = f"{what} is not the expected JSON"
+        raise ClassChartsResponseError(msg) from err
+    if not token or not safe_value(token):
+        msg = f"{what} holds no session id the client can send"
+        raise ClassChartsResponseError(msg)
+    return token

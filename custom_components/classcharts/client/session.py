@@ -11,42 +11,35 @@ seconds and shared by every caller waiting on it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from enum import StrEnum
-import functools
-import json
 import logging
 import time
-from typing import TYPE_CHECKING, Any, Concatenate, Final
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from .boundary import boundary
 from .exceptions import (
     ClassChartsError,
     ClassChartsResponseError,
     ClassChartsSessionError,
-    ClassChartsTimeoutError,
     ClassChartsVerificationLoopError,
 )
-from .loginpage import read_refusal
+from .loginpage import read_refusal, token_from_cookie
 from .models import Account, AccountType, Pupil
-from .parse import JSONObject, ShapeError, as_object, integer, text
+from .parse import JSONObject, as_object, integer, text
 from .tally import ITEM_ERRORS, Tally
+from .tescheck import TesCheck
 from .transport import (
     REDIRECTS,
     Transport,
     check_base_url,
     decode_json,
-    is_loopback,
     safe_value,
     short,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     import aiohttp
     from yarl import URL
 
@@ -68,13 +61,6 @@ TOKEN_RENEW_AFTER: Final = 120.0
 TOKEN_GIVE_UP_AFTER: Final = 170.0
 # After a failed login, calls within this many seconds fail without trying again.
 LOGIN_RETRY_AFTER: Final = 30.0
-TES_HOST: Final = "session.tes.com"
-# A browser passes the Tes check in two hops (Tes, then back); a few more are
-# allowed, then the client gives up instead of going round forever.
-MAX_VERIFY_HOPS: Final = 4
-
-# Set while a public call runs, so nested calls share its deadline.
-_IN_CALL: ContextVar[bool] = ContextVar("classcharts_in_call", default=False)
 
 
 class SessionState(StrEnum):
@@ -109,19 +95,6 @@ def _monotonic() -> float:
     return time.monotonic()
 
 
-def guarded[S: "ClassChartsSession", **P, R](
-    method: Callable[Concatenate[S, P], Awaitable[R]],
-) -> Callable[Concatenate[S, P], Awaitable[R]]:
-    """Run a public call under the deadline and the one error boundary."""
-
-    @functools.wraps(method)
-    async def call(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        async with self.boundary(method.__name__):
-            return await method(self, *args, **kwargs)
-
-    return call
-
-
 class ClassChartsSession:
     """One account's login with ClassCharts, and every request made with it.
 
@@ -143,9 +116,9 @@ class ClassChartsSession:
         """Create the session; nothing is sent until the first call."""
         self._credentials = credentials
         self._base_url = check_base_url(base_url)
-        self._local = self._base_url.scheme == "http"  # only ever to loopback
         self._transport = Transport(session, request_timeout)
-        self._deadline = call_deadline
+        self._tes = TesCheck(self._base_url, self._transport)
+        self.call_deadline = call_deadline
         self._clock = clock or _monotonic
         self._lock = asyncio.Lock()
         self.state = SessionState.NONE
@@ -187,32 +160,11 @@ class ClassChartsSession:
         """Shapes of the last answers and counts of dropped items; no values."""
         return self._tally.as_dict()
 
-    @asynccontextmanager
-    async def boundary(self, name: str) -> AsyncIterator[None]:
-        """The one way out of the client: a deadline, and only ClassChartsErrors."""
-        if _IN_CALL.get():
-            yield
-            return
-        marker = _IN_CALL.set(True)
-        try:
-            async with asyncio.timeout(self._deadline):
-                yield
-        except ClassChartsError:
-            raise
-        except TimeoutError as err:
-            msg = f"{name}: not done within {self._deadline:g} s"
-            raise ClassChartsTimeoutError(msg) from err
-        except Exception as err:  # the boundary: nothing else leaves
-            msg = f"{name}: unexpected {type(err).__name__} while reading the answer"
-            raise ClassChartsResponseError(msg) from err
-        finally:
-            _IN_CALL.reset(marker)
-
     # Session -----------------------------------------------------------------
 
     async def login(self) -> Account:
         """Log in now (even if a session exists) and return the account."""
-        async with self.boundary("login"), self._lock:
+        async with boundary("login", self.call_deadline), self._lock:
             await self._login_remembering()
         assert self.account is not None  # noqa: S101  # set by the ping
         return self.account
@@ -285,10 +237,10 @@ class ClassChartsSession:
         cookie = self._transport.cookies.get(self._base_url, cookie_name)
         if answer.status not in REDIRECTS or cookie is None:
             raise read_refusal(self.account_type, answer.status, answer.body)
-        if answer.location is not None and self._is_verification(answer.location):
+        if answer.location is not None and self._tes.is_check(answer.location):
             msg = f"{name}: ClassCharts sent the login to the Tes session check"
             raise ClassChartsSessionError(msg)
-        self._token = _token_from_cookie(cookie, f"{name}: the {cookie_name} cookie")
+        self._token = token_from_cookie(cookie, f"{name}: the {cookie_name} cookie")
         self._generation += 1
         try:
             await self._ping()
@@ -377,50 +329,10 @@ class ClassChartsSession:
             if err.verify is None or self._verified_generation == self._generation:
                 raise
             self._verified_generation = self._generation
-            await self._verify(
+            await self._tes.pass_check(
                 err.verify, f"{method} {endpoint.split('/', maxsplit=1)[0]}"
             )
         return await self._send(method, endpoint, params, data)
-
-    async def _verify(self, url: URL, name: str) -> None:
-        """Follow the Tes verification as a browser would, a few hops at most.
-
-        No Authorization header, and each host gets only its own cookies (the
-        store keeps them per host).
-        """
-        for _ in range(MAX_VERIFY_HOPS):
-            if not self._may_visit(url):
-                msg = f"{name}: the Tes check sent the client to an unexpected address"
-                raise ClassChartsResponseError(msg)
-            answer = await self._transport.request(
-                "GET", url, f"{name} (Tes check)", extra_headers={"Accept": "*/*"}
-            )
-            if answer.location is None:
-                return
-            url = answer.location
-        msg = f"{name}: the Tes check sent the client round more than {MAX_VERIFY_HOPS} hops"
-        raise ClassChartsVerificationLoopError(msg)
-
-    def _is_verification(self, url: URL) -> bool:
-        """Whether a redirect goes to the Tes check.
-
-        A ClassCharts on this computer (tests, the demo) plays the Tes check on
-        another loopback port, since the real host must never be reached there.
-        """
-        if url.host == TES_HOST:
-            return True
-        return (
-            self._local
-            and is_loopback(url.host)
-            and (url.host, url.port) != (self._base_url.host, self._base_url.port)
-        )
-
-    def _may_visit(self, url: URL) -> bool:
-        """Only ClassCharts itself and the Tes check, over https (or local http)."""
-        if url.scheme != self._base_url.scheme:
-            return False
-        same = (url.host, url.port) == (self._base_url.host, self._base_url.port)
-        return same or self._is_verification(url)
 
     async def _send(
         self,
@@ -442,7 +354,7 @@ class ClassChartsSession:
         )
         if answer.status in REDIRECTS:
             location = answer.location
-            verify = location if location and self._is_verification(location) else None
+            verify = location if location and self._tes.is_check(location) else None
             raise _RefusedError(verify)
         if answer.status in {401, 403}:
             raise _RefusedError
@@ -493,17 +405,3 @@ class ClassChartsSession:
         except ITEM_ERRORS as err:
             msg = f"{name}: unexpected response: {err}"
             raise ClassChartsResponseError(msg) from err
-
-
-def _token_from_cookie(raw: str, what: str) -> str:
-    """The session id inside the URL-encoded JSON credentials cookie."""
-    try:
-        value = as_object(json.loads(unquote(raw)), "cookie")
-        token = text(value, "session_id")
-    except (ValueError, ShapeError, RecursionError) as err:
-        msg = f"{what} is not the expected JSON"
-        raise ClassChartsResponseError(msg) from err
-    if not token or not safe_value(token):
-        msg = f"{what} holds no session id the client can send"
-        raise ClassChartsResponseError(msg)
-    return token
