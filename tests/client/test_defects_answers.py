@@ -19,7 +19,7 @@ from custom_components.classcharts.client import (
     ClassChartsTimeoutError,
     Homework,
 )
-from custom_components.classcharts.client.transport import MAX_BODY_BYTES
+from custom_components.classcharts.client.transport import MAX_BODY_BYTES, safe_value
 from tests.conftest import TODAY
 from tests.fake_server import PARENT_PASSWORD, STUDENT_ID, FakeClassCharts
 from tests.fake_server.models import school_year_start
@@ -497,3 +497,20 @@ async def test_poll_after_expiry_costs_three_requests(
         f"/apiv2student/activity/{STUDENT_ID}",
     ]
     assert count(clocked_fake, "/activity") == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "sendable"),
+    [
+        ("s3ss10n1d000000000000000000000aa", True),
+        ("%7B%22remember_me%22%3Atrue%7D", True),
+        ("a\r\nb", False),
+        ("a b", False),
+        ("a;b", False),
+        ('"quoted"', False),
+        ("", False),
+        ("x" * 5000, False),
+    ],
+)
+def test_only_sendable_tokens_and_cookies_are_kept(value: str, sendable: bool) -> None:
+    assert safe_value(value) is sendable

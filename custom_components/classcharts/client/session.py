@@ -206,13 +206,11 @@ class ClassChartsSession:
         self.state = SessionState.LOGGING_IN
         try:
             await self._login()
-        except ClassChartsError as err:
-            self._token = None
+        except ClassChartsError as err:  # _login dropped the old token first
             self.state = SessionState.FAILED
             self._failed_login = (self._clock(), err)
             raise
-        except BaseException:
-            self._token = None
+        except BaseException:  # cancelled (the call's deadline): try again next time
             self.state = SessionState.NONE
             raise
         self.state = SessionState.ACTIVE
