@@ -45,6 +45,7 @@ from .seen import SeenItems
 from .services import async_setup_services
 
 FLOW_SESSION: HassKey[ClientSession] = HassKey(f"{DOMAIN}_flow_session")
+BASE_URL: HassKey[str] = HassKey(f"{DOMAIN}_base_url")
 
 PLATFORMS: list[Platform] = [
     Platform.CALENDAR,
@@ -73,9 +74,14 @@ def create_client(
     ends up in a jar that another integration could read. A config entry gets a
     session of its own; config and options flows share one.
     """
-    base_url = classcharts_base_url()
-    if base_url != DEFAULT_BASE_URL:
-        LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
+    if BASE_URL not in hass.data:
+        # Read once per start: the address cannot change under a running entry.
+        hass.data[BASE_URL] = classcharts_base_url()
+        if hass.data[BASE_URL] != DEFAULT_BASE_URL:
+            LOGGER.warning(
+                "Using ClassCharts at %s (set by %s)", hass.data[BASE_URL], BASE_URL_ENV
+            )
+    base_url = hass.data[BASE_URL]
     if for_flow:
         session = hass.data.get(FLOW_SESSION)
         if session is None:

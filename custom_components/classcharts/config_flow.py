@@ -192,6 +192,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         except (ClassChartsConnectionError, ClassChartsRateLimitError):
             return None, {"base": "cannot_connect"}
         except ClassChartsCaptchaError:
+            # Not the details: a person must log in on the website once.
             return None, {"base": "captcha_required"}
         except ClassChartsError as err:
             LOGGER.warning("Unexpected answer from ClassCharts: %s", err)

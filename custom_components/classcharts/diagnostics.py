@@ -49,6 +49,7 @@ async def async_get_config_entry_diagnostics(
         ),
         "account_type": coordinator.client.account_type.value,
         "logins": coordinator.client.logins,
+        "client": coordinator.client.diagnostics(),
         "update_interval": str(coordinator.update_interval),
         "data": async_redact_data(pupils, TO_REDACT),
     }

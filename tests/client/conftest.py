@@ -53,6 +53,16 @@ def assert_no_secrets(fake: FakeClassCharts, *values: object) -> None:
             assert not leaked, f"{len(leaked)} secret(s) in {type(value).__name__}"
 
 
+def small_pages(
+    fake: FakeClassCharts, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Activity pages of ``size`` items, on the fake and in the client alike."""
+    fake.activity_page_size = size
+    monkeypatch.setattr(
+        "custom_components.classcharts.client.client.ACTIVITY_PAGE_SIZE", size
+    )
+
+
 def login_requests(fake: FakeClassCharts, kind: str = "student") -> int:
     """How many form logins the fake server received."""
     return sum(1 for r in fake.requests if r.path == f"/{kind}/login")

@@ -31,7 +31,7 @@ from tests.fake_server import (
 )
 from tests.fake_server.data import BEN_ID
 
-from .conftest import ClientFactory, assert_no_secrets, count
+from .conftest import ClientFactory, assert_no_secrets, count, small_pages
 
 LONDON = ZoneInfo("Europe/London")
 EXAMPLES = Path("/work/shared/classcharts-api/examples")
@@ -114,20 +114,20 @@ async def test_parent_pupil_timezone_is_used(
 async def test_activity_page(fake: FakeClassCharts, student: ClientFactory) -> None:
     client = student()
     page = await client.get_activity(STUDENT_ID, TODAY, TODAY)
-    assert len(page.items) == 3  # three points today
-    assert page.last_id is None  # meta.last_id is false: nothing older
+    assert len(page.items) == page.size == 3  # three points today
     assert all(i.timestamp.date() == TODAY for i in page.items)
     assert all(i.timestamp.tzinfo == LONDON for i in page.items)
     ids = [i.id for i in page.items]
     assert ids == sorted(ids, reverse=True)  # newest first
+    assert page.last_id == ids[-1]  # meta.last_id as the notes say; not a cursor
     [request] = fake.api_requests("activity")
     assert request.query == {"from": TODAY.isoformat(), "to": TODAY.isoformat()}
 
 
 async def test_activity_since_pages_back(
-    fake: FakeClassCharts, student: ClientFactory
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake.activity_page_size = 10
+    small_pages(fake, monkeypatch, 10)
     client = student()
     since = datetime.combine(MONTH_AGO, datetime.min.time(), LONDON)
     everything = await client.get_activity(STUDENT_ID, MONTH_AGO, TODAY)
@@ -140,18 +140,19 @@ async def test_activity_since_pages_back(
     assert [i.id for i in items] == [i.id for i in expected]
     assert len(expected) > 20
     pages = fake.api_requests("activity")
-    assert len(pages) == -(-len(expected) // 10)
+    # Full pages, then a short one; an exact multiple of 10 would need one more.
+    assert len(pages) == len(expected) // 10 + 1
     assert "last_id" not in pages[0].query
-    # Each page starts below the last id of the page before.
+    # Each page starts below the last item of the page before.
     last_ids = [int(p.query["last_id"]) for p in pages[1:]]
-    assert last_ids == sorted(last_ids, reverse=True)
+    assert last_ids == [i.id for i in expected[9::10]][: len(last_ids)]
     assert all(p.query["from"] == MONTH_AGO.isoformat() for p in pages)
 
 
 async def test_activity_since_stops_at_time_bound(
-    fake: FakeClassCharts, student: ClientFactory
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake.activity_page_size = 2
+    small_pages(fake, monkeypatch, 2)
     client = student()
     since = datetime.combine(TODAY, datetime.min.time(), LONDON) + timedelta(hours=10)
     items = await client.get_activity_since(STUDENT_ID, since, TODAY)
@@ -161,9 +162,9 @@ async def test_activity_since_stops_at_time_bound(
 
 
 async def test_activity_since_hard_cap(
-    fake: FakeClassCharts, student: ClientFactory
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake.activity_page_size = 1
+    small_pages(fake, monkeypatch, 1)
     client = student()
     since = datetime.combine(MONTH_AGO, datetime.min.time(), LONDON)
     items = await client.get_activity_since(STUDENT_ID, since, TODAY, max_pages=3)
@@ -175,9 +176,10 @@ async def test_activity_since_hard_cap(
 
 
 async def test_activity_since_survives_a_server_ignoring_last_id(
-    fake: FakeClassCharts, student: ClientFactory
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = example("activity_page")
+    small_pages(fake, monkeypatch, len(body["data"]))  # a full page, each time
     body["meta"]["last_id"] = body["data"][-1]["id"]
     fake.set_response("activity", body, times=None)
     client = student()
@@ -189,10 +191,11 @@ async def test_activity_since_survives_a_server_ignoring_last_id(
     assert len(ids) == len(body["data"])
 
 
-async def test_activity_since_with_an_increasing_last_id(
-    fake: FakeClassCharts, student: ClientFactory
+async def test_activity_meta_last_id_is_never_the_cursor(
+    fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = example("activity_page")
+    small_pages(fake, monkeypatch, len(body["data"]))
     first = {**body, "meta": {**body["meta"], "last_id": 10}}
     second = {**body, "data": [], "meta": {**body["meta"], "last_id": 11}}
     client = student()
@@ -202,7 +205,9 @@ async def test_activity_since_with_an_increasing_last_id(
     await client.get_activity_since(
         STUDENT_ID, datetime(2025, 9, 1, tzinfo=LONDON), date(2025, 9, 30)
     )
-    assert len(fake.api_requests("activity")) == 2
+    pages = fake.api_requests("activity")
+    assert len(pages) == 2
+    assert pages[1].query["last_id"] == str(body["data"][-1]["id"])
 
 
 # Behaviour ---------------------------------------------------------------------
@@ -300,7 +305,7 @@ async def test_homework_done_by_state_or_tick(
     homeworks = await client.get_homeworks(STUDENT_ID, MONTH_AGO, TODAY)
     assert [h.done for h in homeworks] == [False, True, True, False, True]
     assert homeworks[0].description == (
-        "Read pages 4\u20136\n\n- Notes\n\n- Quiz\n\nThanks & well done"
+        "Read pages 4\u20136\n\n- Notes\n- Quiz\n\nThanks & well done"
     )
     assert "<" not in homeworks[0].description
     assert homeworks[1].completion_minutes == 120
@@ -507,11 +512,11 @@ async def test_timetables_range_limits(
     fake: FakeClassCharts, student: ClientFactory
 ) -> None:
     client = student()
-    with pytest.raises(ValueError, match=str(MAX_TIMETABLE_DAYS)):
+    with pytest.raises(ClassChartsError, match=str(MAX_TIMETABLE_DAYS)):
         await client.get_timetables(
             STUDENT_ID, TODAY, TODAY + timedelta(days=MAX_TIMETABLE_DAYS)
         )
-    with pytest.raises(ValueError, match="1 to"):
+    with pytest.raises(ClassChartsError, match="1 to"):
         await client.get_timetables(STUDENT_ID, TODAY, TODAY - timedelta(days=1))
     assert not fake.requests
     one = await client.get_timetables(STUDENT_ID, TODAY, TODAY)

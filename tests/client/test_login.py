@@ -10,6 +10,7 @@ import pytest
 from custom_components.classcharts.client import (
     AccountType,
     ClassChartsAuthenticationError,
+    ClassChartsCaptchaError,
     ClassChartsResponseError,
     ClassChartsSessionError,
     ParentCredentials,
@@ -134,7 +135,8 @@ async def test_captcha_is_explained(
 ) -> None:
     fake.captcha_required = True
     client = student() if kind == "student" else parent()
-    with pytest.raises(ClassChartsAuthenticationError) as err:
+    # Not an authentication error: typing the password again cannot fix it.
+    with pytest.raises(ClassChartsCaptchaError) as err:
         await client.login()
     assert "captcha" in str(err.value).lower()
     assert_no_secrets(fake, err.value)

@@ -21,16 +21,19 @@ from custom_components.classcharts.client.models import (
     Attendance,
     Badge,
     BehaviourSummary,
+    CustomField,
     Detention,
     Homework,
     Lesson,
     Pupil,
     Reward,
     RewardShop,
-    parse_custom_fields,
-    parse_lessons,
+    custom_field_items,
+    is_break,
+    sort_lessons,
 )
-from custom_components.classcharts.client.parse import ShapeError
+from custom_components.classcharts.client.parse import ShapeError, as_list
+from custom_components.classcharts.client.tally import Tally
 from tests.conftest import TODAY
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -256,21 +259,43 @@ def _touch(model: Any) -> None:
             assert item.timestamp.utcoffset() is not None
 
 
+def parse_lessons(value: Any, zone: ZoneInfo) -> list[Lesson]:
+    """What get_timetable does with a day: breaks out, bad lessons skipped."""
+    entries = [item for item in as_list(value, "data") if not is_break(item)]
+    return sort_lessons(
+        Tally().items("t", entries, lambda v: Lesson.from_json(v, zone))
+    )
+
+
+def parse_page(value: Any, meta: Any, zone: ZoneInfo) -> ActivityPage:
+    items = Tally().items(
+        "a", as_list(value, "data"), lambda v: ActivityItem.from_json(v, zone)
+    )
+    return ActivityPage(items, ActivityPage.meta_last_id(meta), len(value or []))
+
+
+def parse_shop(value: Any, meta: Any) -> RewardShop:
+    items = Tally().items("r", as_list(value, "data"), Reward.from_json)
+    return RewardShop(RewardShop.balance_from(meta), items)
+
+
 PARSERS: dict[str, Callable[[Any, Any, ZoneInfo], Any]] = {
     "Pupil": lambda v, _m, _z: Pupil.from_json(v),
     "Lesson": lambda v, _m, z: Lesson.from_json(v, z),
     "parse_lessons": lambda v, _m, z: parse_lessons(v, z),
     "Homework": lambda v, _m, _z: Homework.from_json(v),
     "ActivityItem": lambda v, _m, z: ActivityItem.from_json(v, z),
-    "ActivityPage": ActivityPage.from_json,
+    "ActivityPage": parse_page,
     "BehaviourSummary": lambda v, _m, _z: BehaviourSummary.from_json(v),
     "Detention": lambda v, _m, z: Detention.from_json(v, z),
     "Announcement": lambda v, _m, z: Announcement.from_json(v, z),
     "Badge": lambda v, _m, _z: Badge.from_json(v),
     "Attendance": lambda v, m, _z: Attendance.from_json(v, m),
-    "parse_custom_fields": lambda v, _m, _z: parse_custom_fields(v),
+    "parse_custom_fields": lambda v, _m, _z: Tally().items(
+        "c", custom_field_items(v), CustomField.from_json
+    ),
     "Reward": lambda v, _m, _z: Reward.from_json(v),
-    "RewardShop": lambda v, m, _z: RewardShop.from_json(v, m),
+    "RewardShop": lambda v, m, _z: parse_shop(v, m),
 }
 
 

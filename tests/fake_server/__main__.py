@@ -25,7 +25,8 @@ async def _serve(args: argparse.Namespace) -> None:
         f"Fake ClassCharts listening on {base_url} (today = {server.today})\n"
         f"  student: code {STUDENT_CODE}, date of birth {STUDENT_DOB:%d/%m/%Y}\n"
         f"  parent:  email {PARENT_EMAIL}, password {server.parent_password!r}\n"
-        f"  children: {children}; press Ctrl-C to stop\n"
+        f"  children: {children}; the Tes check on {server.tes_base_url}\n"
+        "  press Ctrl-C to stop\n"
     )
     sys.stdout.flush()
     stop = asyncio.Event()
@@ -54,7 +55,7 @@ def main() -> None:
     parser.add_argument(
         "--parent-password",
         default=None,
-        # argparse formats help with %, and the demo password holds one.
+        # argparse formats help with %, and the default password holds one.
         help=f"the parent's password (default {PARENT_PASSWORD!r})".replace("%", "%%"),
     )
     parser.add_argument(

@@ -22,6 +22,7 @@ class EndpointMixin:
     tz: ZoneInfo
     today: date
     activity_page_size: int
+    last_id_mode: str
     pupils: dict[int, FakePupil]
     holidays: set[date]
     parent_password: str
@@ -29,7 +30,13 @@ class EndpointMixin:
     _ids: Ids
 
     def _ctx(self) -> h.Ctx:
-        return h.Ctx(self.today, self.tz, self.holidays, self.activity_page_size)
+        return h.Ctx(
+            self.today,
+            self.tz,
+            self.holidays,
+            self.activity_page_size,
+            self.last_id_mode,
+        )
 
     def _pupil(self, session: Session, arg: str | None) -> FakePupil | None:
         if session.kind == "student":

@@ -36,6 +36,7 @@ class Ctx:
     tz: ZoneInfo
     holidays: set[date] = field(default_factory=set)
     page_size: int = 50
+    last_id_mode: str = "last_item"
 
 
 def ok(data: Any, meta: Any) -> JSON:
@@ -123,13 +124,16 @@ def activity(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
         reverse=True,
     )
     page = items[: ctx.page_size]
-    more = len(items) > len(page)
+    # A number on every non-empty page, false only on an empty one (API notes).
+    last_id: int | bool = False
+    if page:
+        last_id = page[-1].id if ctx.last_id_mode == "last_item" else 1
     meta = {
         "start_date": _utc_iso(
             start or school_year_start(ctx.today), time(0, 0), ctx.tz
         ),
         "end_date": _utc_iso(end or ctx.today, time(23, 59, 59), ctx.tz),
-        "last_id": page[-1].id if more and page else False,
+        "last_id": last_id,
         "step_size": "week",
         "detention_alias_uc": "Detention",
     }

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
+from yarl import URL
 
-from . import handlers as h, school
+from . import handlers as h, hostile, school
 from .data import (
     PARENT_EMAIL,
     PARENT_ID,
@@ -42,7 +43,6 @@ BAD_CODE = (
 BAD_DOB = "The date of birth you have provided is incorrect"
 BAD_PARENT = "Email address or password provided is incorrect"
 CAPTCHA = "Please complete the reCAPTCHA to log in."
-TES_VERIFY = "https://session.tes.com/v1/verify"
 VERSION = "28.7.1"
 STUDENT_ONLY = {"rewards", "homeworkticked"}
 PARENT_ONLY = {"pupils", "password", "parentbehaviours", "addparentbehaviour"}
@@ -65,6 +65,7 @@ class LoggedRequest:
     session: str | None
     account: str | None
     time: float
+    port: int = 0
 
 
 @dataclass
@@ -77,6 +78,7 @@ class Session:
     issued: float
     activated: bool = False
     alive: bool = True
+    verified: bool = False  # passed the Tes check (tes_mode "hop")
 
     @property
     def account(self) -> str:
@@ -117,32 +119,19 @@ def json_response(body: object, status: int = 200) -> web.Response:
     )
 
 
-def login_page(kind: str, message: str | None) -> web.Response:
+def login_page(kind: str, message: str | None, extra: str = "") -> web.Response:
     alert = (
         f'<div class="alert alert-danger">{html.escape(message)}</div>'
         if message
         else ""
     )
     body = (
-        f"<!DOCTYPE html><html><head><title>ClassCharts | {kind.title()} log in</title></head><body>"
+        f"<!DOCTYPE html><html><head><title>ClassCharts | {kind.title()} log in</title>"
+        f"{extra}</head><body>"
         f'<form method="post" action="/{kind}/login">{alert}<button type="submit">Log in</button>'
         "</form></body></html>"
     )
     return web.Response(text=body, content_type="text/html")
-
-
-def tes_loop_response(request: web.Request, kind: str) -> web.Response:
-    """The login sent to the Tes check, which sends it back here (control ``tes_loop``).
-
-    The credentials cookie is set, as on a real login, but holds no session.
-    """
-    target = quote(str(request.url), safe="")
-    response = web.Response(
-        status=302, headers={"Location": f"{TES_VERIFY}?returnUrl={target}"}
-    )
-    empty = quote(json.dumps({"remember_me": True, "session_id": ""}), safe="")
-    response.headers.add("Set-Cookie", f"{kind}_session_credentials={empty}; path=/")
-    return response
 
 
 class RequestRouter(EndpointMixin):
@@ -156,8 +145,16 @@ class RequestRouter(EndpointMixin):
     pupils: dict[int, FakePupil]
     holidays: set[date]
     latency: float
+    path_latency: dict[str, float]
     captcha_required: bool
-    tes_loop: bool
+    login_page_extra: str
+    last_id_mode: str
+    tes_mode: str
+    tes_cookies_seen: list[tuple[str, ...]]
+    tes_base_url: str
+    tes_port: int
+    pupils_methods: set[str]
+    _streams: list[hostile.Stream]
     parent_password: str
     parent_children: list[int]
     requests: list[LoggedRequest]
@@ -174,18 +171,42 @@ class RequestRouter(EndpointMixin):
         arrival = self.clock()
         _LOGGER.debug("%s %s", request.method, request.path)
         info = RequestInfo()
+        delay = self.latency + max(
+            (s for part, s in self.path_latency.items() if part in request.path),
+            default=0.0,
+        )
+        if request.url.port == self.tes_port:
+            self._log(request, arrival, info)
+            return self._tes_check(request)
         failure = self._take_failure(request.path)
         if failure is not None:
             self._log(request, arrival, info)
-            if self.latency > 0:
-                await asyncio.sleep(self.latency)
+            if delay > 0:
+                await asyncio.sleep(delay)
             return await self._fail(failure)
         try:
-            if self.latency > 0:
-                await asyncio.sleep(self.latency)
+            if delay > 0:
+                await asyncio.sleep(delay)
             return await self._route(request, info)
         finally:
             self._log(request, arrival, info)
+
+    def _tes_check(self, request: web.Request) -> web.Response:
+        """The Tes verification page: back to where the call wanted to go."""
+        self.tes_cookies_seen.append(tuple(sorted(request.cookies)))
+        if self.tes_mode == "loop":
+            return web.Response(status=302, headers={"Location": str(request.rel_url)})
+        back = URL(request.query.get("returnUrl", "/")).update_query(prompt="login")
+        response = web.Response(status=302, headers={"Location": str(back)})
+        response.set_cookie("tes-visitor", "v1", path="/")
+        return response
+
+    def _to_tes(self, request: web.Request) -> web.Response:
+        target = quote(str(request.url), safe="")
+        return web.Response(
+            status=302,
+            headers={"Location": f"{self.tes_base_url}/v1/verify?returnUrl={target}"},
+        )
 
     def _log(self, request: web.Request, arrival: float, info: RequestInfo) -> None:
         self.requests.append(
@@ -196,6 +217,7 @@ class RequestRouter(EndpointMixin):
                 info.session,
                 info.account,
                 arrival,
+                request.url.port or 0,
             )
         )
 
@@ -238,11 +260,9 @@ class RequestRouter(EndpointMixin):
         path = request.path.rstrip("/")
         for kind in ("student", "parent"):
             if path == f"/{kind}/login":
-                if request.method == "POST" and self.tes_loop:
-                    return tes_loop_response(request, kind)
                 if request.method == "POST":
                     return await self._form_login(request, kind, info)
-                return login_page(kind, None)
+                return login_page(kind, None, self.login_page_extra)
             prefix = f"/apiv2{kind}/"
             if request.path.startswith(prefix):
                 parts = request.path[len(prefix) :].split("/")
@@ -293,7 +313,7 @@ class RequestRouter(EndpointMixin):
         form = await request.post()
         refusal = self._check_credentials(kind, form)
         if refusal is not None:
-            return login_page(kind, refusal)
+            return login_page(kind, refusal, self.login_page_extra)
         session = self._new_session(
             kind, STUDENT_ID if kind == "student" else PARENT_ID
         )
@@ -341,10 +361,9 @@ class RequestRouter(EndpointMixin):
         """Return the live session, None when the token is refused, or the Tes redirect."""
         session = self._sessions.get(request.cookies.get("cc-session", ""))
         if session is None:
-            target = quote(str(request.url), safe="")
-            return web.Response(
-                status=302, headers={"Location": f"{TES_VERIFY}?redirect={target}"}
-            )
+            return self._to_tes(request)
+        if self.tes_mode != "cookies" and not session.verified:
+            return self._to_tes(request)
         header = request.headers.get("Authorization", "")
         token = header[6:].strip() if header.startswith("Basic ") else ""
         if (
@@ -371,6 +390,28 @@ class RequestRouter(EndpointMixin):
                 return response
         return None
 
+    def _back_from_tes(self, request: web.Request) -> web.Response:
+        """The way back from the Tes check, as a browser makes it: cookies only."""
+        known = self._sessions.get(request.cookies.get("cc-session", ""))
+        if known is not None and self.tes_mode == "hop":
+            known.verified = True
+        return json_response(h.error(NOT_LOGGED_IN))
+
+    async def _special(
+        self, request: web.Request, endpoint: str
+    ) -> web.StreamResponse | None:
+        """A test's override, stream or refused method, before the real answer."""
+        override = self._take_override(endpoint)
+        if override is not None:
+            return override
+        stream = next((s for s in self._streams if s.endpoint == endpoint), None)
+        if stream is not None:
+            self._streams.remove(stream)
+            return await hostile.serve(request, stream)
+        if endpoint == "pupils" and request.method not in self.pupils_methods:
+            return web.Response(status=405, text="Method Not Allowed")
+        return None
+
     async def _api(
         self,
         request: web.Request,
@@ -378,9 +419,11 @@ class RequestRouter(EndpointMixin):
         endpoint: str,
         arg: str | None,
         info: RequestInfo,
-    ) -> web.Response:
+    ) -> web.StreamResponse:
         if endpoint == "login" and request.method == "POST":
             return await self._json_login(request, kind)
+        if request.query.get("prompt") == "login":
+            return self._back_from_tes(request)
         auth = self._authenticate(request, kind)
         if isinstance(auth, web.Response):
             return auth
@@ -391,9 +434,9 @@ class RequestRouter(EndpointMixin):
             )
         session = auth
         info.session, info.account = session.label, session.account
-        override = self._take_override(endpoint)
-        if override is not None:
-            return override
+        special = await self._special(request, endpoint)
+        if special is not None:
+            return special
         allowed = COMMON | (STUDENT_ONLY if kind == "student" else PARENT_ONLY)
         if endpoint not in allowed:
             return json_response(

@@ -19,6 +19,7 @@ from .data import (
     FakeHomework,
     build_pupils,
 )
+from .hostile import Stream
 from .routing import Failure, LoggedRequest, Override, RequestRouter, Session
 
 if TYPE_CHECKING:
@@ -54,9 +55,27 @@ class FakeClassCharts(RequestRouter):
         self.pupils, self._ids = build_pupils(self.today)
         self.holidays: set[date] = set(holidays)
         self.latency = 0.0
+        # Extra seconds for requests whose path contains the key (race tests:
+        # a slow ping beside a fast data call, or the reverse).
+        self.path_latency: dict[str, float] = {}
         self.captcha_required = False
-        # Every login is sent round the Tes verification check (a loop).
-        self.tes_loop = False
+        # HTML added to every login page (e.g. a captcha script that demands nothing).
+        self.login_page_extra = ""
+        # meta.last_id of a non-empty activity page: "last_item" (its last item's
+        # id, as the API notes say) or "constant" (1, as public fixtures show).
+        # An empty page always says false.
+        self.last_id_mode = "last_item"
+        # The Tes check: "cookies" (the login cookies suffice), "hop" (each session
+        # passes the check once), "stuck" (passing it never sticks), "loop" (the
+        # check redirects to itself).
+        self.tes_mode = "cookies"
+        # Cookie names each request to the Tes check carried.
+        self.tes_cookies_seen: list[tuple[str, ...]] = []
+        self.tes_base_url = ""
+        self.tes_port = 0
+        # Methods /pupils answers (others get 405).
+        self.pupils_methods: set[str] = {"GET", "POST"}
+        self._streams: list[Stream] = []
         self.parent_password = PARENT_PASSWORD
         self.parent_children: list[int] = list(CHILD_IDS)
         self.requests: list[LoggedRequest] = []
@@ -84,9 +103,14 @@ class FakeClassCharts(RequestRouter):
         await runner.setup()
         site = web.TCPSite(runner, host, port or self.port)
         await site.start()
-        self._runner = runner
         self.port = int(runner.addresses[0][1])
+        # The Tes check listens on a port of its own: another origin on loopback.
+        tes_site = web.TCPSite(runner, host, self.tes_port)
+        await tes_site.start()
+        self._runner = runner
+        self.tes_port = int(runner.addresses[1][1])
         self.base_url = f"http://{host}:{self.port}"
+        self.tes_base_url = f"http://{host}:{self.tes_port}"
         return self.base_url
 
     async def stop(self) -> None:
@@ -240,6 +264,20 @@ class FakeClassCharts(RequestRouter):
         else:
             raw = json.dumps(body).encode()
         self._overrides.append(Override(endpoint, raw, status, content_type, times))
+
+    def stream_next(
+        self,
+        endpoint: str,
+        size: int,
+        *,
+        gzip: bool = False,
+        pace: float = 0.0,
+        content_length: bool = True,
+    ) -> Stream:
+        """Stream a body of ``size`` bytes (a gzip bomb with ``gzip``) for the next call."""
+        stream = Stream(endpoint, size, gzip, pace, content_length)
+        self._streams.append(stream)
+        return stream
 
     def clear_overrides(self) -> None:
         """Drop every set_response override."""

@@ -355,14 +355,14 @@ async def test_invalid_auth(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_captcha_is_invalid_auth(
+async def test_captcha_is_its_own_error(
     hass: HomeAssistant, fake: FakeClassCharts
 ) -> None:
-    """ClassCharts asking for a captcha refuses the login."""
+    """ClassCharts asking for a captcha is not "wrong details": the form says so."""
     fake.captcha_required = True
     result = await start(hass, fake, "parent")
     result = await submit(hass, fake, result, PARENT_INPUT)
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "captcha_required"}
 
 
 @pytest.mark.parametrize(

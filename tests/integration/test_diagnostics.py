@@ -36,3 +36,27 @@ async def test_diagnostics_are_redacted(
     assert pupil["pupil"]["name"] == "**REDACTED**"
     assert pupil["homeworks"]
     assert any(pupil["lessons"].values())
+
+
+async def test_diagnostics_carry_the_client_shapes(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """The client's answer shapes and dropped items are there, with no values."""
+    body = json.loads(json.dumps({"success": 1, "data": [], "meta": []}))
+    fake.set_response("announcements", body, times=None)
+    await setup_entry(hass_london, parent_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass_london, hass_client, parent_entry
+    )
+    client = diagnostics["client"]
+    assert client["shapes"]["ping"]["meta"]["session_id"] == "string"
+    assert client["shapes"]["announcements"] == {
+        "success": "number",
+        "data": "list(0)",
+        "meta": "list(0)",
+    }
+    assert client["dropped"] == {}
+    assert find_secrets(json.dumps(client), fake) == []

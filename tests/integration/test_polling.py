@@ -23,11 +23,11 @@ async def test_school_day_requests(
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A school day costs at most 200 requests, with one login per poll."""
+    """A school day costs at most 190 requests, with one login per poll."""
     counts = await simulate_day(hass_london, freezer, fake, student_entry, TODAY)
     total = sum(counts.values())
     print(f"school day: {total} requests {dict(counts)}")
-    assert total <= 200
+    assert total <= 190
     assert counts["login"] == counts["ping"]
     # Every poll reads today's behaviour: at least 6 an hour during lessons.
     assert counts["activity"] >= 6 * 6

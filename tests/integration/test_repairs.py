@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 import json
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.repairs import repairs_flow_manager
@@ -20,13 +18,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts import repairs
-from custom_components.classcharts.client import (
-    ClassChartsAuthenticationError,
-    ClassChartsCaptchaError,
-    ClassChartsSessionError,
-    ClassChartsVerificationLoopError,
-)
-from custom_components.classcharts.client.session import ClassChartsSession
 from custom_components.classcharts.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
@@ -45,32 +36,6 @@ HIDDEN = {
         "rewards",
     )
 }
-
-
-@pytest.fixture(autouse=True)
-def client_names_login_conditions() -> Iterator[None]:
-    """Until the client raises the captcha and Tes-loop errors itself, name them here.
-
-    The fake server's captcha page and its Tes loop (``tes_loop``) are real; only
-    the client's mapping of them to the new exceptions is patched, at its login.
-    Where the client already raises them, this changes nothing.
-    """
-    original = ClassChartsSession._login
-
-    async def login(self: ClassChartsSession) -> None:
-        try:
-            await original(self)
-        except ClassChartsAuthenticationError as err:
-            if "captcha" in str(err).lower():
-                raise ClassChartsCaptchaError(str(err)) from err
-            raise
-        except ClassChartsSessionError as err:
-            if "Tes" in str(err):
-                raise ClassChartsVerificationLoopError(str(err)) from err
-            raise
-
-    with patch.object(ClassChartsSession, "_login", login):
-        yield
 
 
 def issue_ids(hass: HomeAssistant) -> set[str]:
@@ -158,13 +123,13 @@ async def test_tes_loop_issue_appears_and_clears(
     """Logins sent round the Tes check: an issue, no reauth; gone when logins work."""
     await setup_entry(hass_london, parent_entry)
     issue = f"verification_loop_{parent_entry.entry_id}"
-    fake.tes_loop = True
+    fake.tes_mode = "loop"
     fake.expire_sessions()
     await advance(hass_london, freezer, timedelta(minutes=11))
     assert issue in issue_ids(hass_london)
     assert not hass_london.config_entries.flow.async_progress_by_handler(DOMAIN)
 
-    fake.tes_loop = False
+    fake.tes_mode = "cookies"
     for _ in range(3):
         await advance(hass_london, freezer, timedelta(minutes=11))
     assert issue not in issue_ids(hass_london)

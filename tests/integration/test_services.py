@@ -172,12 +172,19 @@ async def test_server_fault_is_a_clear_error(
 
 
 async def test_get_behaviour_says_when_the_points_are_cut(
-    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """More points than one call lists: the totals stay whole, the list says so."""
     await setup_entry(hass_london, student_entry)
     ada = device_of(hass_london, student_entry, 4821907)
-    fake.activity_page_size = 2  # 20 pages hold 40 of the year's ~120 points
+    # 20 pages hold 40 of the year's ~120 points (the client stops on a short page).
+    fake.activity_page_size = 2
+    monkeypatch.setattr(
+        "custom_components.classcharts.client.client.ACTIVITY_PAGE_SIZE", 2
+    )
     result = await call(hass_london, "get_behaviour", pupil=ada)
     assert result["points_complete"] is False
     assert 0 < len(result["points"]) <= 40  # notices in the feed are not points

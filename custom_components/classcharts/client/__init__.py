@@ -37,7 +37,7 @@ from .models import (
     Reward,
     RewardShop,
 )
-from .session import DEFAULT_BASE_URL
+from .session import DEFAULT_BASE_URL, SessionState
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -70,6 +70,7 @@ __all__ = [
     "Pupil",
     "Reward",
     "RewardShop",
+    "SessionState",
     "StudentCredentials",
     "normalise_pupil_code",
 ]

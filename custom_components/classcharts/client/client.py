@@ -6,10 +6,11 @@ import asyncio
 from datetime import date, datetime, timedelta
 from functools import cache
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
-from .exceptions import ClassChartsError
+from .boundary import guarded
+from .exceptions import ClassChartsConnectionError, ClassChartsError
 from .models import (
     AccountType,
     ActivityItem,
@@ -23,19 +24,28 @@ from .models import (
     Homework,
     Lesson,
     Pupil,
+    Reward,
     RewardShop,
-    parse_custom_fields,
-    parse_lessons,
+    custom_field_items,
+    is_break,
+    sort_lessons,
 )
-from .parse import as_list
-from .session import ClassChartsSession
+from .parse import JSONObject, as_list
+from .session import ClassChartsSession, HTTPStatusError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _LOGGER = logging.getLogger(__name__)
 
 TIMETABLE_CONCURRENCY: Final = 4
 MAX_TIMETABLE_DAYS: Final = 93
 MAX_ACTIVITY_PAGES: Final = 20
+# ClassCharts sends up to this many activity items a page; fewer means the last.
+ACTIVITY_PAGE_SIZE: Final = 50
 _DEFAULT_ZONE: Final = "Europe/London"
+# A refused method: the pupil list is fetched the other way (POST or GET).
+_METHOD_REFUSED: Final = frozenset({404, 405})
 
 
 @cache
@@ -50,44 +60,71 @@ def _zone(name: str) -> ZoneInfo:
 class ClassChartsClient(ClassChartsSession):
     """One ClassCharts account: a student, or a parent with their children."""
 
+    # The most recent working client sends POST, older ones GET; the first that
+    # works is kept.
+    _pupils_method = "POST"
+
     def pupil_zone(self, pupil_id: int) -> ZoneInfo:
         """The time zone the pupil's school uses (UK time unless told otherwise)."""
         return self._zones.get(pupil_id) or _zone(_DEFAULT_ZONE)
 
+    def _items[T](self, call: str, data: Any, parse: Callable[[Any], T]) -> list[T]:
+        """Every readable item of a list answer (see ``Tally.items``)."""
+        return self._tally.items(call, as_list(data, "data"), parse)
+
+    @guarded
     async def get_pupils(self) -> list[Pupil]:
         """The student who logged in, or a parent's children."""
         if self.account_type is AccountType.STUDENT:
-            await self._ensure_session()
+            await self._ensure_active()
             assert self._student is not None  # noqa: S101  # set by the ping
             pupils = [self._student]
         else:
-            pupils = await self._parsed(
-                "POST",
-                "pupils",
-                None,
-                lambda data, _: [
-                    Pupil.from_json(item) for item in as_list(data, "data")
-                ],
+            method = self._pupils_method
+            try:
+                data, _ = await self._call(method, "pupils")
+            except HTTPStatusError as err:
+                if err.status not in _METHOD_REFUSED or method == "GET":
+                    raise
+                data, _ = await self._call("GET", "pupils")
+                self._pupils_method = "GET"
+            pupils = self._read(
+                f"{self._pupils_method} pupils",
+                lambda raw, _: self._items("pupils", raw, Pupil.from_json),
+                data,
+                {},
             )
         for pupil in pupils:
             self._zones[pupil.id] = _zone(pupil.timezone)
         return pupils
 
+    @guarded
     async def get_activity(
         self, pupil_id: int, start: date, end: date, last_id: int | None = None
     ) -> ActivityPage:
-        """One page of activity (newest first) between two dates."""
+        """One page of activity (newest first) between two dates.
+
+        ``last_id`` is the id of the previous page's last item: the page holds
+        what is older than it.
+        """
         params = {"from": start.isoformat(), "to": end.isoformat()}
         if last_id is not None:
             params["last_id"] = str(last_id)
         zone = self.pupil_zone(pupil_id)
-        return await self._parsed(
-            "GET",
-            f"activity/{pupil_id}",
-            params,
-            lambda data, meta: ActivityPage.from_json(data, meta, zone),
-        )
 
+        def parse(data: Any, meta: JSONObject) -> ActivityPage:
+            items: list[ActivityItem] = self._items(
+                "activity", data, lambda item: ActivityItem.from_json(item, zone)
+            )
+            return ActivityPage(
+                items=items,
+                last_id=ActivityPage.meta_last_id(meta),
+                size=len(as_list(data, "data")),
+            )
+
+        return await self._parsed("GET", f"activity/{pupil_id}", params, parse)
+
+    @guarded
     async def get_activity_since(
         self,
         pupil_id: int,
@@ -102,6 +139,7 @@ class ClassChartsClient(ClassChartsSession):
         )
         return items
 
+    @guarded
     async def get_activity_history(
         self,
         pupil_id: int,
@@ -110,31 +148,33 @@ class ClassChartsClient(ClassChartsSession):
         *,
         max_pages: int = MAX_ACTIVITY_PAGES,
     ) -> tuple[list[ActivityItem], bool]:
-        """Like ``get_activity_since``, and whether the pages reached ``since``."""
+        """Like ``get_activity_since``, and whether the pages reached ``since``.
+
+        The cursor is the id of the previous page's last item, as every public
+        client sends; ``meta.last_id`` is not one (fixtures show it as ``1`` on
+        pages whose items have real ids). Paging stops on a short page, an empty
+        page, a page with nothing new, or an item older than ``since``.
+        """
         items: list[ActivityItem] = []
         seen: set[int] = set()
-        last_id: int | None = None
+        cursor: int | None = None
         start = since.astimezone(self.pupil_zone(pupil_id)).date()
         for _ in range(max_pages):
-            page = await self.get_activity(pupil_id, start, until, last_id)
-            # A server that ignores last_id repeats a page: keep each item once.
-            items.extend(
-                item
-                for item in page.items
-                if item.timestamp >= since and item.id not in seen
-            )
-            seen.update(item.id for item in page.items)
+            page = await self.get_activity(pupil_id, start, until, cursor)
+            new = [item for item in page.items if item.id not in seen]
+            seen.update(item.id for item in new)
+            items.extend(item for item in new if item.timestamp >= since)
             if (
-                not page.items
-                or page.last_id is None
-                or (last_id is not None and page.last_id >= last_id)
-                or page.items[-1].timestamp < since
+                not new
+                or page.size < ACTIVITY_PAGE_SIZE
+                or any(item.timestamp < since for item in new)
             ):
                 return items, True
-            last_id = page.last_id
+            cursor = page.items[-1].id
         _LOGGER.debug("Activity of pupil %s cut at %s pages", pupil_id, max_pages)
         return items, False
 
+    @guarded
     async def get_behaviour(
         self, pupil_id: int, start: date, end: date
     ) -> BehaviourSummary:
@@ -147,6 +187,7 @@ class ClassChartsClient(ClassChartsSession):
             lambda data, _: BehaviourSummary.from_json(data),
         )
 
+    @guarded
     async def get_homeworks(
         self, pupil_id: int, start: date, end: date
     ) -> list[Homework]:
@@ -160,21 +201,32 @@ class ClassChartsClient(ClassChartsSession):
             "GET",
             f"homeworks/{pupil_id}",
             params,
-            lambda data, _: [
-                Homework.from_json(item) for item in as_list(data, "data")
-            ],
+            lambda data, _: self._items("homeworks", data, Homework.from_json),
         )
 
+    @guarded
     async def get_timetable(self, pupil_id: int, day: date) -> list[Lesson]:
-        """The lessons of one day (empty on days without school)."""
+        """The lessons of one day (empty on days without school).
+
+        Breaks (``is_break: true``) are not lessons: they are left out, so a
+        break never becomes the current or next lesson nor starts or ends the
+        school day.
+        """
         zone = self.pupil_zone(pupil_id)
+
+        def parse(data: Any, _: JSONObject) -> list[Lesson]:
+            entries = [item for item in as_list(data, "data") if not is_break(item)]
+            return sort_lessons(
+                self._tally.items(
+                    "timetable", entries, lambda item: Lesson.from_json(item, zone)
+                )
+            )
+
         return await self._parsed(
-            "GET",
-            f"timetable/{pupil_id}",
-            {"date": day.isoformat()},
-            lambda data, _: parse_lessons(data, zone),
+            "GET", f"timetable/{pupil_id}", {"date": day.isoformat()}, parse
         )
 
+    @guarded
     async def get_timetables(
         self, pupil_id: int, start: date, end: date
     ) -> dict[date, list[Lesson]]:
@@ -182,7 +234,7 @@ class ClassChartsClient(ClassChartsSession):
         days = (end - start).days + 1
         if not 0 < days <= MAX_TIMETABLE_DAYS:
             msg = f"a timetable range must span 1 to {MAX_TIMETABLE_DAYS} days"
-            raise ValueError(msg)
+            raise ClassChartsError(msg)
         limit = asyncio.Semaphore(TIMETABLE_CONCURRENCY)
 
         async def one(day: date) -> list[Lesson]:
@@ -193,6 +245,7 @@ class ClassChartsClient(ClassChartsSession):
         results = await asyncio.gather(*(one(day) for day in wanted))
         return dict(zip(wanted, results, strict=True))
 
+    @guarded
     async def get_detentions(self, pupil_id: int) -> list[Detention]:
         """All detentions the school shows."""
         zone = self.pupil_zone(pupil_id)
@@ -200,11 +253,12 @@ class ClassChartsClient(ClassChartsSession):
             "GET",
             f"detentions/{pupil_id}",
             None,
-            lambda data, _: [
-                Detention.from_json(item, zone) for item in as_list(data, "data")
-            ],
+            lambda data, _: self._items(
+                "detentions", data, lambda item: Detention.from_json(item, zone)
+            ),
         )
 
+    @guarded
     async def get_announcements(self, pupil_id: int) -> list[Announcement]:
         """The school's announcements for the pupil."""
         zone = self.pupil_zone(pupil_id)
@@ -212,20 +266,22 @@ class ClassChartsClient(ClassChartsSession):
             "GET",
             f"announcements/{pupil_id}",
             None,
-            lambda data, _: [
-                Announcement.from_json(item, zone) for item in as_list(data, "data")
-            ],
+            lambda data, _: self._items(
+                "announcements", data, lambda item: Announcement.from_json(item, zone)
+            ),
         )
 
+    @guarded
     async def get_badges(self, pupil_id: int) -> list[Badge]:
         """Event badges the pupil earned."""
         return await self._parsed(
             "GET",
             f"eventbadges/{pupil_id}",
             None,
-            lambda data, _: [Badge.from_json(item) for item in as_list(data, "data")],
+            lambda data, _: self._items("eventbadges", data, Badge.from_json),
         )
 
+    @guarded
     async def get_attendance(self, pupil_id: int, start: date, end: date) -> Attendance:
         """Attendance between two dates."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
@@ -233,48 +289,66 @@ class ClassChartsClient(ClassChartsSession):
             "GET", f"attendance/{pupil_id}", params, Attendance.from_json
         )
 
+    @guarded
     async def get_custom_fields(self, pupil_id: int) -> list[CustomField]:
         """School-defined fields such as reading age."""
         return await self._parsed(
             "GET",
             f"customfields/{pupil_id}",
             None,
-            lambda data, _: parse_custom_fields(data),
+            lambda data, _: self._tally.items(
+                "customfields", custom_field_items(data), CustomField.from_json
+            ),
         )
 
+    @guarded
     async def get_rewards(self, pupil_id: int) -> RewardShop:
         """The reward shop and balance (student accounts only)."""
         self._require_student("rewards")
-        return await self._parsed(
-            "GET", f"rewards/{pupil_id}", None, RewardShop.from_json
-        )
 
+        def parse(data: Any, meta: JSONObject) -> RewardShop:
+            items: list[Reward] = self._items("rewards", data, Reward.from_json)
+            return RewardShop(balance=RewardShop.balance_from(meta), items=items)
+
+        return await self._parsed("GET", f"rewards/{pupil_id}", None, parse)
+
+    @guarded
     async def set_homework_done(
         self, pupil_id: int, homework: Homework, done: bool
     ) -> bool:
         """Tick or untick a homework; returns whether a change was sent.
 
-        The endpoint toggles, so the current state is read first and nothing is
-        sent when the homework is already as asked.
+        The endpoint toggles, so each homework's ticks run one at a time: the
+        current state is read, and nothing is sent when it is already as asked.
+        Concurrent or repeated requests for one state send at most one toggle.
+        When the toggle's answer is lost, the state is read again to learn what
+        happened; the toggle is never sent blindly a second time.
         """
         self._require_student("ticking homework")
-        current = next(
-            (
-                item
-                for item in await self.get_homeworks(
-                    pupil_id, homework.due_date, homework.due_date
-                )
-                if item.id == homework.id
-            ),
-            None,
+        lock = self._tick_locks.setdefault(homework.id, asyncio.Lock())
+        async with lock:
+            current = await self._current_homework(pupil_id, homework)
+            if current.done if done else not current.ticked:
+                return False
+            try:
+                await self._call("GET", f"homeworkticked/{current.status_id}")
+            except ClassChartsConnectionError:
+                after = await self._current_homework(pupil_id, homework)
+                if after.done if done else not after.ticked:
+                    return True  # the toggle arrived; only its answer was lost
+                raise
+            return True
+
+    async def _current_homework(self, pupil_id: int, homework: Homework) -> Homework:
+        """The homework as ClassCharts lists it now."""
+        listed = await self.get_homeworks(
+            pupil_id, homework.due_date, homework.due_date
         )
+        current = next((item for item in listed if item.id == homework.id), None)
         if current is None:
             msg = f"homework {homework.id} is no longer listed by ClassCharts"
             raise ClassChartsError(msg)
-        if current.done if done else not current.ticked:
-            return False
-        await self._call("GET", f"homeworkticked/{current.status_id}")
-        return True
+        return current
 
     def _require_student(self, what: str) -> None:
         if self.account_type is not AccountType.STUDENT:

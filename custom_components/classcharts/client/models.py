@@ -91,10 +91,18 @@ class Pupil:
             first_name=text(obj, "first_name") or name,
             last_name=text(obj, "last_name"),
             school_name=optional_text(obj, "school_name"),
-            timezone=text(obj, "timezone") or "Europe/London",
+            timezone=text_or_empty(obj, "timezone") or "Europe/London",
             features=Features.from_json(obj),
-            announcements_count=optional_integer(obj, "announcements_count"),
+            announcements_count=_lenient_integer(obj, "announcements_count"),
         )
+
+
+def _lenient_integer(obj: JSONObject, key: str) -> int | None:
+    """An optional count that is left unknown when it is not a number."""
+    try:
+        return optional_integer(obj, key)
+    except ShapeError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +157,17 @@ class Lesson:
             end=end,
             lesson_id=optional_integer(obj, "lesson_id"),
             key=optional_integer(obj, "key"),
-            note=text(obj, "note"),
+            note=html_to_text(text(obj, "note")),
         )
 
 
-def parse_lessons(data: Any, zone: tzinfo) -> list[Lesson]:
-    """Parse a timetable day; ``[]`` or ``null`` means no lessons."""
-    lessons = [Lesson.from_json(item, zone) for item in as_list(data, "timetable")]
+def is_break(value: Any) -> bool:
+    """Whether a timetable entry is a break (``is_break: true``), not a lesson."""
+    return isinstance(value, dict) and flag(value, "is_break")
+
+
+def sort_lessons(lessons: list[Lesson]) -> list[Lesson]:
+    """Lessons in the order of the day."""
     return sorted(lessons, key=lambda lesson: (lesson.start, lesson.end))
 
 
@@ -189,9 +201,7 @@ class Homework:
         """Parse a homework item."""
         obj = as_object(value, "homework")
         status = as_object(obj.get("status"), "homework status")
-        minutes = optional_integer(obj, "completion_time_value")
-        if minutes is not None and text(obj, "completion_time_unit") == "hours":
-            minutes *= 60
+        minutes = _completion_minutes(obj)
         return cls(
             id=integer(obj, "id"),
             status_id=integer(status, "id"),
@@ -209,6 +219,33 @@ class Homework:
             completion_minutes=minutes,
             mark=optional_text(status, "mark"),
         )
+
+
+_MAX_COMPLETION_MINUTES = 7 * 24 * 60
+
+
+def _completion_minutes(obj: JSONObject) -> int | None:
+    """Minutes a homework should take; ``None`` when the school wrote no number.
+
+    The value is typed as a string: ``"30"``, ``"1.5"`` (hours), ``""``, and also
+    ``"30-45"`` have been seen. Only a plain number is read; anything else leaves
+    the time unknown for that homework instead of failing the list.
+    """
+    try:
+        value = optional_float(obj, "completion_time_value")
+    except ShapeError:
+        return None
+    if value is None or value < 0:
+        return None
+    if text_or_empty(obj, "completion_time_unit").lower() == "hours":
+        value *= 60
+    return round(value) if value <= _MAX_COMPLETION_MINUTES else None
+
+
+def text_or_empty(obj: JSONObject, key: str) -> str:
+    """A string field, or ``""`` when it is missing or not a string."""
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,16 +283,23 @@ class ActivityItem:
 
 @dataclass(frozen=True, slots=True)
 class ActivityPage:
-    """A page of activity, newest first, and the id to page back from."""
+    """A page of activity, newest first.
+
+    ``last_id`` is the page's ``meta.last_id`` as sent (``None`` unless a
+    number); it is not a cursor. ``size`` counts the items sent, readable or not.
+    """
 
     items: list[ActivityItem]
     last_id: int | None
+    size: int = 0
 
-    @classmethod
-    def from_json(cls, data: Any, meta: JSONObject, zone: tzinfo) -> Self:
-        """Parse an activity page; ``meta.last_id`` is a number or ``false``."""
-        items = [ActivityItem.from_json(item, zone) for item in as_list(data, "data")]
-        return cls(items=items, last_id=optional_integer(meta, "last_id"))
+    @staticmethod
+    def meta_last_id(meta: JSONObject) -> int | None:
+        """``meta.last_id`` when it is a number; shown only, never used as a cursor."""
+        try:
+            return optional_integer(meta, "last_id")
+        except ShapeError:
+            return None  # ``true`` and other oddities: nothing reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +336,9 @@ class BehaviourSummary:
 def _counts(value: Any, what: str) -> dict[str, int]:
     """Read a ``{reason: count}`` map."""
     obj = as_object(value if value is not None else {}, what)
-    return {str(key): optional_integer(obj, key) or 0 for key in obj}
+    # Some schools send negative reasons with their sign (-3); the totals beside
+    # them are counts, so the reasons are too.
+    return {str(key): abs(optional_integer(obj, key) or 0) for key in obj}
 
 
 _MAX_DETENTION_MINUTES = 24 * 60
@@ -331,6 +377,7 @@ class Detention:
         length = optional_integer(obj, "length")
         if length is not None and not 0 <= length <= _MAX_DETENTION_MINUTES:
             raise ShapeError("length should be minutes within a day")
+
         lesson = as_object(obj.get("lesson") or {}, "lesson")
         subject = as_object(lesson.get("subject") or {}, "subject")
         teacher = as_object(obj.get("teacher") or {}, "teacher")
@@ -397,6 +444,9 @@ class Badge:
         )
 
 
+_ABSENT = frozenset({"absent", "no"})
+
+
 @dataclass(frozen=True, slots=True)
 class Attendance:
     """Attendance for a range: the school's percentage and late marks."""
@@ -407,19 +457,28 @@ class Attendance:
 
     @classmethod
     def from_json(cls, data: Any, meta: JSONObject) -> Self:
-        """Parse ``/attendance``; ``late_minutes`` may be ``""``."""
-        late = absent = 0
-        for day, sessions in as_object(data, "data").items():
-            for name, mark in as_object(sessions, f"day {day}").items():
-                entry = as_object(mark, f"{day} {name}")
-                status = text(entry, "status")
-                late += status == "late"
-                absent += status == "absent"
-                optional_integer(entry, "late_minutes")  # validates the quirk
+        """Parse ``/attendance``; only each mark's ``status`` is read.
+
+        ``late_minutes`` (``0``, ``""`` or text) is not read, so its form never
+        fails the call. ``"no"`` is how some schools record an absence.
+        """
+        statuses = [
+            text_or_empty(mark, "status").lower()
+            for sessions in as_object(data, "data").values()
+            if isinstance(sessions, dict)
+            for mark in sessions.values()
+            if isinstance(mark, dict)
+        ]
+        try:
+            percentage = optional_float(meta, "percentage")
+        except ShapeError:
+            percentage = None
         return cls(
-            percentage=optional_float(meta, "percentage"),
-            late_count=late,
-            absent_count=absent,
+            percentage=percentage
+            if percentage is None or 0 <= percentage <= 100  # noqa: PLR2004
+            else None,
+            late_count=statuses.count("late"),
+            absent_count=sum(status in _ABSENT for status in statuses),
         )
 
 
@@ -440,12 +499,9 @@ class CustomField:
         )
 
 
-def parse_custom_fields(data: Any) -> list[CustomField]:
-    """Parse ``/customfields``: ``{"note": ..., "fields": [...]}``."""
-    obj = as_object(data, "data")
-    return [
-        CustomField.from_json(item) for item in as_list(obj.get("fields"), "fields")
-    ]
+def custom_field_items(data: Any) -> list[Any]:
+    """The raw items of ``/customfields``: ``{"note": ..., "fields": [...]}``."""
+    return as_list(as_object(data, "data").get("fields"), "fields")
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,13 +529,13 @@ class Reward:
 class RewardShop:
     """The pupil's reward balance and the shop's items."""
 
-    balance: int
+    balance: int | None
     items: list[Reward]
 
-    @classmethod
-    def from_json(cls, data: Any, meta: JSONObject) -> Self:
-        """Parse ``/rewards``; the balance lives in ``meta``."""
-        return cls(
-            balance=integer(meta, "pupil_score_balance"),
-            items=[Reward.from_json(item) for item in as_list(data, "data")],
-        )
+    @staticmethod
+    def balance_from(meta: JSONObject) -> int | None:
+        """The balance lives in ``meta``; ``meta: []`` leaves it unknown, not 0."""
+        try:
+            return optional_integer(meta, "pupil_score_balance")
+        except ShapeError:
+            return None

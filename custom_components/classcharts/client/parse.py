@@ -9,10 +9,34 @@ numbers sent as strings, ``""`` for "no value", ``[]`` where an object belongs.
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
-from html.parser import HTMLParser
-from typing import Any
+import math
+from typing import Any, Final
+
+from .html import html_to_text
+
+__all__ = [
+    "JSONObject",
+    "ShapeError",
+    "as_list",
+    "as_object",
+    "flag",
+    "html_to_text",
+    "integer",
+    "optional_float",
+    "optional_integer",
+    "optional_text",
+    "parse_clock",
+    "parse_date",
+    "parse_datetime",
+    "text",
+]
 
 type JSONObject = dict[str, Any]
+
+# Dates outside these years are no school's data; refusing them keeps every later
+# conversion (to UTC, adding a detention's length) clear of datetime's limits.
+MIN_YEAR: Final = 1900
+MAX_YEAR: Final = 2200
 
 
 class ShapeError(ValueError):
@@ -71,7 +95,7 @@ def optional_integer(obj: JSONObject, key: str) -> int | None:
         raise ShapeError(f"{key} should be a number, got true")
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         return int(value)
     if isinstance(value, str):
         try:
@@ -86,14 +110,17 @@ def optional_float(obj: JSONObject, key: str) -> float | None:
     value = obj.get(key)
     if value is None or value == "":
         return None
+    number: float | None = None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
+        number = float(value)
+    elif isinstance(value, str):
         try:
-            return float(value.strip().rstrip("%"))
+            number = float(value.strip().rstrip("%"))
         except ValueError:
-            pass
-    raise ShapeError(f"{key} should be a number, got {_kind(value)}")
+            number = None
+    if number is None or not math.isfinite(number):
+        raise ShapeError(f"{key} should be a number, got {_kind(value)}")
+    return number
 
 
 def flag(obj: JSONObject, key: str) -> bool:
@@ -109,9 +136,12 @@ def parse_date(value: Any, what: str) -> date:
     if not isinstance(value, str) or len(value) < 10:  # noqa: PLR2004
         raise ShapeError(f"{what} should be a date, got {_kind(value)}")
     try:
-        return date.fromisoformat(value[:10])
+        day = date.fromisoformat(value[:10])
     except ValueError as err:
         raise ShapeError(f"{what} is not a date: {value[:10]!r}") from err
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ShapeError(f"{what} is out of range: {value[:10]!r}")
+    return day
 
 
 def parse_datetime(value: Any, what: str, zone: tzinfo) -> datetime:
@@ -122,12 +152,11 @@ def parse_datetime(value: Any, what: str, zone: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError as err:
         raise ShapeError(f"{what} is not a date-time: {value[:32]!r}") from err
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ShapeError(f"{what} is out of range: {value[:32]!r}")
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=zone)
-    try:
-        return parsed.astimezone(zone)
-    except OverflowError as err:  # e.g. year 1 with a positive offset
-        raise ShapeError(f"{what} is out of range: {value[:32]!r}") from err
+    return parsed.astimezone(zone)
 
 
 def parse_clock(value: Any, what: str) -> time:
@@ -135,49 +164,9 @@ def parse_clock(value: Any, what: str) -> time:
     if not isinstance(value, str):
         raise ShapeError(f"{what} should be a time, got {_kind(value)}")
     try:
-        return time.fromisoformat(value.strip())
+        return time.fromisoformat(value.strip()).replace(tzinfo=None)
     except ValueError as err:
         raise ShapeError(f"{what} is not a time: {value[:16]!r}") from err
-
-
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML fragment, with line breaks for block tags."""
-
-    _BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "ul"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(
-        self,
-        tag: str,
-        attrs: list[tuple[str, str | None]],  # noqa: ARG002
-    ) -> None:
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("- ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Turn a ClassCharts HTML description into plain text with tidy line breaks."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    lines = (" ".join(line.split()) for line in "".join(extractor.parts).splitlines())
-    result: list[str] = []
-    for line in lines:
-        if line or (result and result[-1]):
-            result.append(line)
-    return "\n".join(result).strip()
 
 
 def _kind(value: Any) -> str:
