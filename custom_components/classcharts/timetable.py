@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from .client import ClassChartsClient, Lesson
+from .clock import instant
 
 MAX_AGE: Final = timedelta(hours=24)
 MAX_DAYS_PER_QUERY: Final = 93
 MAX_CACHED_DAYS: Final = 400
+# Days this close to today are never evicted, however far a calendar browses.
+KEEP_AROUND_TODAY: Final = timedelta(days=14)
+MAX_LESSON: Final = timedelta(hours=12)
 CONCURRENCY: Final = 7  # a week of days in one round trip
 
 
@@ -55,19 +59,35 @@ class TimetableCache:
         if (end - start).days + 1 > MAX_DAYS_PER_QUERY:
             end = start + timedelta(days=MAX_DAYS_PER_QUERY - 1)
 
+        zone = self._client.pupil_zone(self._pupil_id)
+
         async def one(day: date) -> None:
             async with self._limit:
                 lessons = await self._client.get_timetable(self._pupil_id, day)
-            self._days[day] = (now, lessons)
+            self._days[day] = (now, [x for x in lessons if _belongs_to(x, day, zone)])
 
         await asyncio.gather(
             *(one(day) for day in self.stale_days(start, end, now, refresh=refresh))
         )
-        self._trim()
+        self._trim(now.date())
         return self.known(start, end)
 
-    def _trim(self) -> None:
-        """Forget the oldest days past the cache's size."""
-        if len(self._days) > MAX_CACHED_DAYS:
-            for day in sorted(self._days)[: len(self._days) - MAX_CACHED_DAYS]:
-                del self._days[day]
+    def _trim(self, today: date) -> None:
+        """Past the cache's size, forget the days farthest from today first."""
+        excess = len(self._days) - MAX_CACHED_DAYS
+        if excess > 0:
+            farthest = sorted(self._days, key=lambda day: -abs(day - today))
+            for day in farthest[:excess]:
+                if abs(day - today) > KEEP_AROUND_TODAY:
+                    del self._days[day]
+
+
+def _belongs_to(lesson: Lesson, day: date, zone: tzinfo) -> bool:
+    """A lesson that starts on its day and lasts a plausible time.
+
+    A lesson dated elsewhere (a year far away, say) would move the school
+    window and the lesson sensors; it is dropped instead.
+    """
+    length = instant(lesson.end) - instant(lesson.start)
+    starts = lesson.start.astimezone(zone).date()
+    return starts == day and timedelta(0) <= length <= MAX_LESSON

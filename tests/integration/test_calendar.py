@@ -137,7 +137,8 @@ async def test_homework_and_detention_calendars(
         )
     ]
     state = hass_london.states.get("calendar.ada_example_detentions")
-    assert state.attributes["message"] == "Detention"
+    # The title says what the detention is for: its subject here.
+    assert state.attributes["message"] == "Detention: Mathematics"
     assert state.attributes["start_time"] == "2026-11-26 15:20:00"
 
 

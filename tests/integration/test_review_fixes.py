@@ -34,8 +34,10 @@ async def test_one_failing_endpoint_keeps_the_rest(
     fake.set_response("rewards", ERROR_BODY, times=None)
     await setup_entry(hass_london, student_entry)
     assert student_entry.state is ConfigEntryState.LOADED
+    # Never fetched: unavailable, not a made-up value.
     assert (
-        hass_london.states.get("sensor.ada_example_reward_balance").state == "unknown"
+        hass_london.states.get("sensor.ada_example_reward_balance").state
+        == STATE_UNAVAILABLE
     )
     assert hass_london.states.get("sensor.ada_example_next_lesson").state == "TUTOR"
     for _ in range(20):  # more than three hours of school polls
