@@ -7,7 +7,6 @@ The pieces: ``datasets.py`` says what each dataset is and how it is fetched,
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,17 +17,16 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .client import (
-    ClassChartsAuthenticationError,
     ClassChartsClient,
     ClassChartsError,
-    ClassChartsRateLimitError,
 )
 from .clock import midnight
 from .const import DOMAIN, LOGGER
-from .data import AccountData, EventKind, PupilData
-from .datasets import DATASETS, Dataset, FetchContext, wanted_datasets
+from .data import AccountData, PupilData
+from .datasets import Dataset
 from .errors import update_error
 from .news import new_items
+from .polling import Fetched, fetch_due, retry_after
 from .pupils import Roster, device_identifier
 from .schedule import (
     POLL_INTERVAL,
@@ -36,7 +34,7 @@ from .schedule import (
     Mode,
     Window,
     assumed_window,
-    due_datasets,
+    merge_windows,
     mode_at,
     next_poll,
     retry_after_failure,
@@ -115,7 +113,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         except ClassChartsError as err:
             self._failures += 1
             wait = retry_after_failure(self._failures, now, self._window(now))
-            self.update_interval = max(wait, _retry_after(err))
+            self.update_interval = max(wait, retry_after(err))
             raise update_error(err) from err
         self._failures = 0
         self.update_interval = max(next_poll(now, self._window(now)), wait)
@@ -123,15 +121,8 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         self._schedule_tick(data)
         return data
 
-    async def _poll(self, now: datetime) -> tuple[timedelta, dict[int, set[Dataset]]]:
-        """One poll: the pupil list when due, then every due dataset at once.
-
-        The poll fails when the login fails, on refused credentials, or when
-        every call failed with a client error. Any other failure of a dataset
-        (including a bug in reading it) keeps its last value, is logged once,
-        and the rest of the poll counts. Returns how long a server asked us to
-        wait, and which datasets of which pupil were fetched.
-        """
+    async def _poll(self, now: datetime) -> Fetched:
+        """One poll: the pupil list when due, then every due dataset at once."""
         mode = mode_at(now, self._window(now))
         if (
             not self._states
@@ -143,83 +134,27 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             self.roster.update(await self.client.get_pupils(), now)
             self._pupils_fetched = now
             mode = mode_at(now, self._window(now))
-        jobs = [
-            (state, dataset)
-            for state in self._states.values()
-            for dataset in due_datasets(
-                wanted_datasets(state.pupil, self.client.account_type),
-                mode,
-                now,
-                state.fetched(),
-            )
-        ]
-        results = await asyncio.gather(
-            *(self._fetch(state, dataset, now) for state, dataset in jobs),
-            return_exceptions=True,
+        return await fetch_due(
+            self.client, self._seen, list(self._states.values()), mode, now
         )
-        failed = [r for r in results if isinstance(r, BaseException)]
-        for error in failed:
-            if isinstance(error, ClassChartsAuthenticationError):
-                raise error
-            if not isinstance(error, Exception):
-                raise error  # cancellation and the like are not ours to keep
-        if failed and len(failed) == len(jobs):
-            client_errors = [e for e in failed if isinstance(e, ClassChartsError)]
-            if len(client_errors) == len(failed):
-                raise client_errors[0]  # an outage: the coordinator logs it once
-        fresh: dict[int, set[Dataset]] = {}
-        for (state, dataset), result in zip(jobs, results, strict=True):
-            if isinstance(result, BaseException):
-                self._failed(state, dataset, result, now)
-            else:
-                fresh.setdefault(state.pupil.id, set()).add(dataset)
-        errors = [e for e in failed if isinstance(e, ClassChartsError)]
-        return max((_retry_after(e) for e in errors), default=timedelta(0)), fresh
-
-    async def _fetch(self, state: PupilState, dataset: Dataset, now: datetime) -> None:
-        """Fetch one dataset of one pupil and remember it."""
-        newest = self._seen.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
-        context = FetchContext(self.client, state, now, newest)
-        spec = DATASETS[dataset]
-        value = spec.clean(await spec.fetch(context))
-        if state.succeeded(dataset, value, now):
-            LOGGER.info(
-                "ClassCharts %s of pupil %s works again", dataset, state.pupil.id
-            )
-
-    def _failed(
-        self, state: PupilState, dataset: Dataset, error: BaseException, now: datetime
-    ) -> None:
-        """Remember a dataset's failure; log the first of a run only."""
-        if not state.failed(dataset, error, now):
-            return
-        pupil_id = state.pupil.id
-        if isinstance(error, ClassChartsError):
-            LOGGER.warning(
-                "ClassCharts %s of pupil %s failed; keeping the last data for %s: %s",
-                dataset,
-                pupil_id,
-                DATASETS[dataset].keep_last_value,
-                error,
-            )
-        else:  # a bug or an answer nobody foresaw: one traceback, not one a poll
-            LOGGER.warning(
-                "Reading ClassCharts %s of pupil %s failed; keeping the last data",
-                dataset,
-                pupil_id,
-                exc_info=error,
-            )
 
     def _window(self, now: datetime) -> Window | None:
-        """Today's school hours: from the timetable, or assumed when none is shown."""
-        if not any(state.pupil.features.timetable for state in self._states.values()):
-            return assumed_window(now)
+        """Today's school hours: from the timetable, or assumed without one.
+
+        Weekdays 08:00-16:00 are assumed when no pupil's school shows a
+        timetable, and also while a shown timetable has not been read today,
+        so a failing timetable never slows down the polls that refetch it.
+        """
         today = now.date()
-        return school_window(
+        shown = [s for s in self._states.values() if s.pupil.features.timetable]
+        window = school_window(
             lesson
-            for state in self._states.values()
+            for state in shown
             for lesson in state.timetable.known(today, today).get(today, [])
         )
+        if shown and all(_read_on(state, today) for state in shown):
+            return window
+        return merge_windows(window, assumed_window(now))
 
     def _snapshot(self, now: datetime, fresh: dict[int, set[Dataset]]) -> AccountData:
         """Freeze the usable values into what entities read, with the news."""
@@ -278,8 +213,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         await super().async_shutdown()
 
 
-def _retry_after(err: ClassChartsError) -> timedelta:
-    """How long a rate-limited server asked us to wait (the client caps it)."""
-    if isinstance(err, ClassChartsRateLimitError) and err.retry_after:
-        return timedelta(seconds=err.retry_after)
-    return timedelta(0)
+def _read_on(state: PupilState, today: date) -> bool:
+    """Whether the pupil's timetable was read today."""
+    fetched = state.fetched().get(Dataset.TIMETABLE)
+    return fetched is not None and fetched.date() == today

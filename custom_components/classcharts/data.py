@@ -25,7 +25,8 @@ from .client import (
     RewardShop,
 )
 from .clock import instant, midnight, start_of
-from .datasets import Activity, Dataset, YearSoFar, school_year_start
+from .datasets import Dataset
+from .fetchers import Activity, YearSoFar, school_year_start
 
 __all__ = ["AccountData", "BehaviourTotals", "EventKind", "PupilData"]
 __all__ += ["school_year_start"]

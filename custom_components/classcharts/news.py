@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from .data import EventKind
-from .datasets import Activity, Dataset
+from .datasets import Dataset
+from .fetchers import Activity
 from .seen import SeenItems
 from .state import PupilState
 

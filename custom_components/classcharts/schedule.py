@@ -74,6 +74,13 @@ def assumed_window(now: datetime) -> Window | None:
     )
 
 
+def merge_windows(first: Window | None, second: Window | None) -> Window | None:
+    """The span covering both windows (either may be missing)."""
+    if first is None or second is None:
+        return first or second
+    return min(first[0], second[0], key=instant), max(first[1], second[1], key=instant)
+
+
 def mode_at(now: datetime, window: Window | None) -> Mode:
     """The polling mode at ``now`` (local time) given today's school window."""
     if window is None:
