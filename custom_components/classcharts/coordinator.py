@@ -172,7 +172,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                     if Dataset.TIMETABLE in usable
                     else {}
                 ),
-                usable=usable,
+                shown_until=usable,
                 new_items=new_items(
                     self._seen, state, fresh.get(pupil_id, set()), now.date()
                 ),

@@ -72,13 +72,17 @@ class PupilData:
     # The usable datasets' values (see ``datasets.py`` for each one's type).
     values: Mapping[Dataset, Any] = field(default_factory=dict)
     lessons: Mapping[date, list[Lesson]] = field(default_factory=dict)
-    usable: frozenset[Dataset] = frozenset()
+    # The datasets that may be shown, and until when (None: no limit).
+    shown_until: Mapping[Dataset, datetime | None] = field(default_factory=dict)
     # Items first seen in the poll that made this snapshot, oldest first.
     new_items: Mapping[EventKind, list[Any]] = field(default_factory=dict)
 
-    def has(self, dataset: Dataset) -> bool:
-        """Whether the dataset's value may be shown."""
-        return dataset in self.usable
+    def has(self, dataset: Dataset, now: datetime) -> bool:
+        """Whether the dataset's value may be shown at ``now``."""
+        if dataset not in self.shown_until:
+            return False
+        until = self.shown_until[dataset]
+        return until is None or instant(now) < instant(until)
 
     @property
     def homeworks(self) -> list[Homework] | None:
@@ -137,7 +141,7 @@ class PupilData:
         return min(upcoming, key=lambda x: instant(x.start), default=None)
 
     def next_boundary(self, now: datetime) -> datetime | None:
-        """The next lesson start or end after ``now``."""
+        """The next lesson start or end, or the end of a failing value, after ``now``."""
         moments = [
             instant(moment)
             for lessons in self.lessons.values()
@@ -145,6 +149,11 @@ class PupilData:
             for moment in (lesson.start, lesson.end)
             if instant(moment) > instant(now)
         ]
+        moments.extend(
+            instant(until)
+            for until in self.shown_until.values()
+            if until is not None and instant(until) > instant(now)
+        )
         return min(moments, default=None)
 
     def _points(self, first: date, now: datetime) -> BehaviourTotals | None:

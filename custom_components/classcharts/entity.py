@@ -58,7 +58,8 @@ class ClassChartsEntity(CoordinatorEntity[ClassChartsCoordinator]):
         if not super().available:
             return False
         data = self.coordinator.data.pupils.get(self.pupil_id)
-        return data is not None and all(data.has(d) for d in self.datasets)
+        now = self.coordinator.now()
+        return data is not None and all(data.has(d, now) for d in self.datasets)
 
     @property
     def pupil_data(self) -> PupilData:

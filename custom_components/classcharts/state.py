@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from .client import Pupil
+from .clock import instant
 from .datasets import DATASETS, Dataset
 from .timetable import TimetableCache
 
@@ -20,12 +21,18 @@ class DatasetState:
     failing_since: datetime | None = None
     error: str | None = None  # the last failure, for diagnostics (no values)
 
+    def shown_until(self, dataset: Dataset) -> datetime | None:
+        """When a failing dataset's last value stops being shown (None: not failing)."""
+        if self.failing_since is None:
+            return None
+        return self.failing_since + DATASETS[dataset].keep_last_value
+
     def usable(self, dataset: Dataset, now: datetime) -> bool:
         """Fetched once, and not failing for longer than its row allows."""
         if self.fetched_at is None:
             return False
-        keep = DATASETS[dataset].keep_last_value
-        return self.failing_since is None or now - self.failing_since < keep
+        until = self.shown_until(dataset)
+        return until is None or instant(now) < instant(until)
 
 
 @dataclass(slots=True)
@@ -54,13 +61,13 @@ class PupilState:
             if state.fetched_at is not None and dataset not in self.forced
         }
 
-    def usable(self, now: datetime) -> frozenset[Dataset]:
-        """The datasets whose values may be shown at ``now``."""
-        return frozenset(
-            dataset
+    def usable(self, now: datetime) -> dict[Dataset, datetime | None]:
+        """The datasets whose values may be shown at ``now``, and until when."""
+        return {
+            dataset: state.shown_until(dataset)
             for dataset, state in self.datasets.items()
             if state.usable(dataset, now)
-        )
+        }
 
     def succeeded(self, dataset: Dataset, value: Any, now: datetime) -> bool:
         """Remember a good value; say whether the dataset was failing."""
