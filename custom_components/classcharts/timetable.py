@@ -12,8 +12,6 @@ from .clock import instant
 MAX_AGE: Final = timedelta(hours=24)
 MAX_DAYS_PER_QUERY: Final = 93
 MAX_CACHED_DAYS: Final = 400
-# Days this close to today are never evicted, however far a calendar browses.
-KEEP_AROUND_TODAY: Final = timedelta(days=14)
 MAX_LESSON: Final = timedelta(hours=12)
 CONCURRENCY: Final = 7  # a week of days in one round trip
 
@@ -73,13 +71,16 @@ class TimetableCache:
         return self.known(start, end)
 
     def _trim(self, today: date) -> None:
-        """Past the cache's size, forget the days farthest from today first."""
+        """Past the cache's size, forget the days farthest from today first.
+
+        However far a calendar browses, the days around today stay: the lesson
+        sensors and the polling schedule read them.
+        """
         excess = len(self._days) - MAX_CACHED_DAYS
         if excess > 0:
             farthest = sorted(self._days, key=lambda day: -abs(day - today))
             for day in farthest[:excess]:
-                if abs(day - today) > KEEP_AROUND_TODAY:
-                    del self._days[day]
+                del self._days[day]
 
 
 def _belongs_to(lesson: Lesson, day: date, zone: tzinfo) -> bool:
