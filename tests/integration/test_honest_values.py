@@ -194,3 +194,25 @@ def test_year_totals_unknown_when_the_feed_misses_days() -> None:
     year = data.behaviour_year(now)
     assert year is not None
     assert (year.positive, year.negative) == (5, 1)
+
+
+async def test_year_totals_start_at_zero_on_1_september(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On the first day of the school year nothing is asked about last year."""
+    await hass.config.async_set_time_zone("Europe/London")
+    first_day = date(2026, 9, 1)
+    fake = FakeClassCharts(today=first_day)
+    monkeypatch.setenv("CLASSCHARTS_BASE_URL", await fake.start())
+    try:
+        freezer.move_to(datetime(2026, 9, 1, 7, 0, tzinfo=LONDON))
+        await setup_entry(hass, student_entry)
+        assert fake.api_requests("behaviour") == []
+        state = hass.states.get("sensor.ada_example_positive_points_this_school_year")
+        assert state.state == "0"
+    finally:
+        await hass.config_entries.async_unload(student_entry.entry_id)
+        await fake.stop()

@@ -23,6 +23,7 @@ from tests.fake_server.school import detentions
 
 NEXT_LESSON = "sensor.ada_example_next_lesson"
 CURRENT_LESSON = "sensor.ada_example_current_lesson"
+ERROR_BODY = {"success": 0, "error": "Something broke", "meta": []}
 
 
 def body(fake: FakeClassCharts, render: Any, **query: str) -> dict[str, Any]:
@@ -143,3 +144,37 @@ async def test_a_percentage_that_is_no_number_is_unknown(
     )
     await setup_entry(hass_london, student_entry)
     assert hass_london.states.get("sensor.ada_example_attendance").state == "unknown"
+
+
+async def test_one_failing_endpoint_keeps_the_rest(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A broken reward shop leaves every other entity working; logged once."""
+    fake.set_response("rewards", ERROR_BODY, times=None)
+    await setup_entry(hass_london, student_entry)
+    assert student_entry.state is ConfigEntryState.LOADED
+    # Never fetched: unavailable, not a made-up value.
+    assert (
+        hass_london.states.get("sensor.ada_example_reward_balance").state
+        == STATE_UNAVAILABLE
+    )
+    assert hass_london.states.get("sensor.ada_example_next_lesson").state == "TUTOR"
+    for _ in range(20):  # more than three hours of school polls
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert hass_london.states.get("sensor.ada_example_next_lesson").state != (
+        STATE_UNAVAILABLE
+    )
+    warnings = [r for r in caplog.records if "rewards of pupil" in r.message]
+    assert len(warnings) == 1
+    assert warnings[0].levelno == logging.WARNING
+    assert "Something broke" in warnings[0].message
+
+    fake.clear_overrides()
+    for _ in range(20):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert hass_london.states.get("sensor.ada_example_reward_balance").state == "42"
+    assert any("works again" in r.message for r in caplog.records)

@@ -21,6 +21,8 @@ from custom_components.classcharts.const import DOMAIN
 from tests.conftest import NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
+from .test_event import POINTS, record
+
 
 @asynccontextmanager
 async def poll_held_open(
@@ -137,3 +139,40 @@ async def test_a_store_from_a_newer_version_is_set_aside(
     await setup_entry(hass_london, student_entry)
     assert student_entry.state is ConfigEntryState.LOADED
     assert len([r for r in caplog.records if "could not be read" in r.message]) == 1
+
+
+async def test_unload_writes_the_announced_items(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """A reload right after a poll finds the new point already on disk."""
+    await setup_entry(hass_london, student_entry)
+    point = fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=2))
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    key = f"{DOMAIN}.{student_entry.entry_id}.seen"
+    fired = record(hass_london, POINTS)
+    assert await hass_london.config_entries.async_unload(student_entry.entry_id)
+    assert point in hass_storage[key]["data"][str(STUDENT_ID)]["behaviour"]
+    assert await hass_london.config_entries.async_setup(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert fired == []
+
+
+async def test_removing_the_entry_forgets_the_announced_items(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Deleting the account deletes its stored event history."""
+    await setup_entry(hass_london, student_entry)
+    key = f"{DOMAIN}.{student_entry.entry_id}.seen"
+    await hass_london.config_entries.async_unload(student_entry.entry_id)
+    assert key in hass_storage
+    await hass_london.config_entries.async_remove(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    assert key not in hass_storage
