@@ -66,8 +66,8 @@ def test_the_vendored_client_is_no_transparent_dependency() -> None:
     assert load()["rules"]["dependency-transparency"]["status"] == "todo"
 
 
-def test_no_reconfigure_step_means_no_reconfiguration_flow_claim() -> None:
-    """The config flow has no reconfigure step, so the rule is not 'done'."""
+def test_reconfiguration_flow_claim_matches_the_config_flow() -> None:
+    """'done' exactly when the config flow has a reconfigure step."""
     from custom_components.classcharts.config_flow import (  # noqa: PLC0415
         ClassChartsConfigFlow,
     )
