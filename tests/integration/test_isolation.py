@@ -21,6 +21,7 @@ from tests.fake_server import STUDENT_ID, FakeClassCharts
 from tests.fake_server.handlers import Ctx, homeworks, timetable
 from tests.fake_server.school import detentions
 
+FOREVER = 100_000
 NEXT_LESSON = "sensor.ada_example_next_lesson"
 CURRENT_LESSON = "sensor.ada_example_current_lesson"
 ERROR_BODY = {"success": 0, "error": "Something broke", "meta": []}
@@ -178,3 +179,20 @@ async def test_one_failing_endpoint_keeps_the_rest(
         await advance(hass_london, freezer, timedelta(minutes=10))
     assert hass_london.states.get("sensor.ada_example_reward_balance").state == "42"
     assert any("works again" in r.message for r in caplog.records)
+
+
+async def test_a_failing_timetable_never_slows_the_polls_that_refetch_it(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without today's timetable, school hours are assumed: polls every 10 min."""
+    fake.fail_next(FOREVER, status=500, path_contains="timetable")
+    await setup_entry(hass_london, student_entry)
+    assert hass_london.states.get(CURRENT_LESSON).state == STATE_UNAVAILABLE
+    coordinator = student_entry.runtime_data.coordinator
+    assert coordinator.update_interval == timedelta(minutes=10)
+    fake.clear_failures()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert hass_london.states.get(CURRENT_LESSON).state == "English"
