@@ -28,8 +28,15 @@ from .clock import instant, midnight, start_of
 from .datasets import Dataset
 from .fetchers import Activity, YearSoFar, school_year_start
 
-__all__ = ["AccountData", "BehaviourTotals", "EventKind", "PupilData"]
-__all__ += ["school_year_start"]
+# school_year_start is read from here by services.py.
+__all__ = [
+    "AccountData",
+    "BehaviourTotals",
+    "EventKind",
+    "PupilData",
+    "detention_end",
+    "school_year_start",
+]
 
 
 class EventKind(StrEnum):

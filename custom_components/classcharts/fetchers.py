@@ -27,7 +27,6 @@ HOMEWORK_DAYS_AHEAD: Final = 91
 TIMETABLE_DAYS_AHEAD: Final = 6
 # After an outage or a restart, read back this far for missed behaviour points.
 MAX_CATCH_UP: Final = timedelta(days=7)
-# A dataset that keeps failing shows its last value this long after its first
 
 
 @dataclass(frozen=True, slots=True)
