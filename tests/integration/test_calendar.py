@@ -151,3 +151,22 @@ async def test_timetable_entity_shows_current_lesson(
     assert state.state == "on"
     assert state.attributes["message"] == "English"
     assert state.attributes["location"] == "E2"
+
+
+async def test_a_detention_without_a_lesson_is_titled_with_its_reason(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """Ben's lunchtime detention has no subject: the reason says what it was for."""
+    await setup_entry(hass_london, parent_entry)
+    fortnight = (
+        datetime(2026, 11, 9, tzinfo=LONDON),
+        datetime(2026, 11, 23, tzinfo=LONDON),
+    )
+    events = await get_events(
+        hass_client, "calendar.ben_example_detentions", *fortnight
+    )
+    assert [e["summary"] for e in events] == ["Detention: Disruption"]
+    assert events[0]["description"] == "Disruption\nLunchtime"
