@@ -139,3 +139,31 @@ async def test_hidden_timetable_still_polls_in_school_hours(
     for _ in range(6):
         await advance(hass_london, freezer, timedelta(minutes=10))
     assert len(fake.api_requests("activity")) == 6
+
+
+async def test_what_school_hours_polls_read(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """From 10:00: activity every poll, homework and detentions every 2 h,
+    announcements and rewards every 3 h (the rows of datasets.py)."""
+    await setup_entry(hass_london, student_entry)
+    read: dict[str, list[str]] = {}
+    for _ in range(26):  # 10:10 to 14:20
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=10))
+        clock = datetime.now(LONDON).strftime("%H:%M")
+        for request in fake.api_requests():
+            read.setdefault(request.path.split("/")[2], []).append(clock)
+    assert len(read.pop("activity")) == 26
+    read.pop("ping", None)  # the session renewal, not data
+    # 14:20 is the end of the school window: the first poll of the day mode
+    # reads everything.
+    assert read == {
+        "homeworks": ["12:00", "14:00", "14:20"],
+        "detentions": ["12:00", "14:00", "14:20"],
+        "announcements": ["13:00", "14:20"],
+        "rewards": ["13:00", "14:20"],
+    }
