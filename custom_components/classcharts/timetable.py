@@ -8,6 +8,7 @@ from typing import Final
 
 from .client import ClassChartsClient, Lesson
 from .clock import instant
+from .const import LOGGER
 
 MAX_AGE: Final = timedelta(hours=24)
 MAX_DAYS_PER_QUERY: Final = 93
@@ -62,7 +63,15 @@ class TimetableCache:
         async def one(day: date) -> None:
             async with self._limit:
                 lessons = await self._client.get_timetable(self._pupil_id, day)
-            self._days[day] = (now, [x for x in lessons if _belongs_to(x, day, zone)])
+            kept = [lesson for lesson in lessons if _belongs_to(lesson, day, zone)]
+            if len(kept) < len(lessons):
+                LOGGER.debug(
+                    "Dropped %s lessons of pupil %s on %s that are not of that day",
+                    len(lessons) - len(kept),
+                    self._pupil_id,
+                    day,
+                )
+            self._days[day] = (now, kept)
 
         await asyncio.gather(
             *(one(day) for day in self.stale_days(start, end, now, refresh=refresh))

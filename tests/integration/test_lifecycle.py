@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 import logging
+from pathlib import Path
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -176,3 +178,27 @@ async def test_removing_the_entry_forgets_the_announced_items(
     await hass_london.config_entries.async_remove(student_entry.entry_id)
     await hass_london.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_a_damaged_file_is_kept_beside_the_new_one(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+) -> None:
+    """The unreadable file is renamed, not deleted, and the warning says where."""
+    key = f"{DOMAIN}.{student_entry.entry_id}.seen"
+    hass_storage[key] = {"version": 1, "minor_version": 1, "key": key, "data": [1]}
+    damaged = tmp_path / key
+    damaged.write_text('{"data": [1]}', encoding="utf-8")
+    with patch.object(Store, "path", new_callable=PropertyMock) as path:
+        path.return_value = str(damaged)
+        await setup_entry(hass_london, student_entry)
+    assert not damaged.exists()
+    assert (tmp_path / f"{key}.corrupt").read_text(encoding="utf-8") == (
+        '{"data": [1]}'
+    )
+    warning = next(r for r in caplog.records if "could not be read" in r.message)
+    assert f"{key}.corrupt" in warning.message
