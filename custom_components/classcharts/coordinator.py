@@ -20,7 +20,7 @@ from .client import (
     ClassChartsClient,
     ClassChartsError,
 )
-from .clock import midnight
+from .clock import instant, midnight
 from .const import DOMAIN, LOGGER
 from .data import AccountData, PupilData
 from .datasets import Dataset
@@ -129,7 +129,10 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             or self._pupils_fetched is None
             or self._pupils_fetched.date() != now.date()
             # On school days a new child appears within hours, not the next day.
-            or (mode is not Mode.QUIET and now - self._pupils_fetched >= PUPILS_MAX_AGE)
+            or (
+                mode is not Mode.QUIET
+                and instant(now) - instant(self._pupils_fetched) >= PUPILS_MAX_AGE
+            )
         ):
             self.roster.update(await self.client.get_pupils(), now)
             self._pupils_fetched = now
