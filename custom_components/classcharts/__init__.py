@@ -129,7 +129,13 @@ async def async_remove_entry(
 async def async_unload_entry(
     hass: HomeAssistant, entry: ClassChartsConfigEntry
 ) -> bool:
-    """Unload the platforms; write down which items were announced."""
-    await entry.runtime_data.seen.async_flush()
+    """Unload the platforms; write down which items were announced, then stop.
+
+    After this nothing writes the store: a poll still in flight finishes
+    without saving (and arms no timer), so removing the entry leaves no file.
+    """
+    seen = entry.runtime_data.seen
+    await seen.async_flush()
+    seen.close()
     async_remove_condition_issues(hass, entry.entry_id)
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

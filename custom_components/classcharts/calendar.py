@@ -16,9 +16,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import ClassChartsError, Detention, Homework, Lesson, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import PupilData
-from .entity import ClassChartsEntity, add_pupil_entities
+from .data import PupilData, detention_end
+from .datasets import Dataset
+from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
+from .text import line, paragraphs
 
 PARALLEL_UPDATES = 0
 DEFAULT_DETENTION_LENGTH = timedelta(minutes=30)
@@ -26,15 +28,15 @@ DEFAULT_DETENTION_LENGTH = timedelta(minutes=30)
 
 def lesson_event(lesson: Lesson) -> CalendarEvent:
     """A timed event for a lesson."""
-    details = [f"Teacher: {lesson.teacher}", f"Period: {lesson.period}"]
+    details = [f"Teacher: {line(lesson.teacher)}", f"Period: {line(lesson.period)}"]
     if lesson.note:
         details.append(lesson.note)
     return CalendarEvent(
         start=lesson.start,
         end=lesson.end,
-        summary=lesson.subject,
-        location=lesson.room or None,
-        description="\n".join(details),
+        summary=line(lesson.subject),
+        location=line(lesson.room) or None,
+        description=paragraphs("\n".join(details)),
         uid=lesson.uid,
     )
 
@@ -44,8 +46,8 @@ def homework_event(homework: Homework) -> CalendarEvent:
     return CalendarEvent(
         start=homework.due_date,
         end=homework.due_date + timedelta(days=1),
-        summary=f"{homework.subject}: {homework.title}",
-        description=homework.description or None,
+        summary=line(f"{homework.subject}: {homework.title}"),
+        description=paragraphs(homework.description),
         uid=f"homework-{homework.id}",
     )
 
@@ -55,12 +57,17 @@ def detention_event(detention: Detention) -> CalendarEvent | None:
     if detention.start is None:
         return None
     details = [part for part in (detention.reason, detention.type) if part]
+    end = detention_end(detention)
+    if end is None or end == detention.start:
+        end = detention.start + DEFAULT_DETENTION_LENGTH
+    # What it is for: the subject where known, else the behaviour reason.
+    about = detention.subject or detention.reason
     return CalendarEvent(
         start=detention.start,
-        end=detention.end or detention.start + DEFAULT_DETENTION_LENGTH,
-        summary="Detention",
-        location=detention.location,
-        description="\n".join(details) or None,
+        end=end,
+        summary=line(f"Detention: {about}" if about else "Detention"),
+        location=line(detention.location),
+        description=paragraphs("\n".join(details)),
         uid=f"detention-{detention.id}",
     )
 
@@ -99,7 +106,7 @@ class ClassChartsCalendarEntityDescription(CalendarEntityDescription):
 
     next_fn: Callable[[PupilData, datetime], CalendarEvent | None]
     events_fn: Callable[[PupilData], list[CalendarEvent]] | None
-    exists_fn: Callable[[Pupil], bool]
+    datasets: tuple[Dataset, ...]
 
 
 CALENDARS: tuple[ClassChartsCalendarEntityDescription, ...] = (
@@ -108,21 +115,21 @@ CALENDARS: tuple[ClassChartsCalendarEntityDescription, ...] = (
         translation_key="timetable",
         next_fn=_next_lesson,
         events_fn=None,
-        exists_fn=lambda pupil: pupil.features.timetable,
+        datasets=(Dataset.TIMETABLE,),
     ),
     ClassChartsCalendarEntityDescription(
         key="homework_calendar",
         translation_key="homework",
         next_fn=_next_homework,
         events_fn=_homework_events,
-        exists_fn=lambda pupil: pupil.features.homework,
+        datasets=(Dataset.HOMEWORK,),
     ),
     ClassChartsCalendarEntityDescription(
         key="detentions",
         translation_key="detentions",
         next_fn=_next_detention,
         events_fn=_detention_events,
-        exists_fn=lambda pupil: pupil.features.detentions,
+        datasets=(Dataset.DETENTIONS,),
     ),
 )
 
@@ -140,7 +147,7 @@ async def async_setup_entry(
         lambda pupil: (
             ClassChartsCalendar(coordinator, pupil, description)
             for description in CALENDARS
-            if description.exists_fn(pupil)
+            if exists(coordinator, pupil, description.datasets)
         ),
     )
 
@@ -161,7 +168,7 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         description: ClassChartsCalendarEntityDescription,
     ) -> None:
         """Create the calendar for one pupil."""
-        super().__init__(coordinator, pupil, description.key)
+        super().__init__(coordinator, pupil, description.key, description.datasets)
         self.entity_description = description
         self._event: CalendarEvent | None = None
 
@@ -193,6 +200,8 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         self, hass: HomeAssistant, start_date: datetime, end_date: datetime
     ) -> list[CalendarEvent]:
         """Events overlapping the range; timetable days are fetched if missing."""
+        if not self.available:
+            return []
         if self.entity_description.events_fn is None:
             zone = self.coordinator.client.pupil_zone(self.pupil_id)
             try:

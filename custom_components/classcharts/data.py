@@ -1,4 +1,11 @@
-"""What the coordinator hands to entities: one snapshot per pupil."""
+"""What the coordinator hands to entities: one snapshot per pupil.
+
+A snapshot holds only values that may be shown: a dataset never fetched, or
+failing for longer than its row in ``datasets.py`` allows, is absent, and the
+entities reading it are unavailable. Values built from two datasets (the
+school-year points) are computed so that they equal what a fresh set-up would
+show at the same moment, or are ``None``.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +16,27 @@ from enum import StrEnum
 from typing import Any
 
 from .client import (
-    ActivityItem,
     Announcement,
     Attendance,
-    BehaviourSummary,
     Detention,
     Homework,
     Lesson,
     Pupil,
     RewardShop,
 )
+from .clock import instant, midnight, start_of
+from .datasets import Dataset
+from .fetchers import Activity, YearSoFar, school_year_start
+
+# school_year_start is read from here by services.py.
+__all__ = [
+    "AccountData",
+    "BehaviourTotals",
+    "EventKind",
+    "PupilData",
+    "detention_end",
+    "school_year_start",
+]
 
 
 class EventKind(StrEnum):
@@ -43,89 +61,150 @@ class BehaviourTotals:
         return self.positive - self.negative
 
 
+def detention_end(detention: Detention) -> datetime | None:
+    """When a dated detention ends (its start when the length is unknown)."""
+    if detention.start is None:
+        return None
+    try:
+        return detention.end or detention.start
+    except OverflowError:  # a length past the end of representable time
+        return detention.start
+
+
 @dataclass(frozen=True, slots=True)
 class PupilData:
-    """Everything known about one pupil after a refresh.
-
-    A field is ``None`` when the school does not show that feature.
-    """
+    """Everything that may be shown about one pupil after a refresh."""
 
     pupil: Pupil
+    # The usable datasets' values (see ``datasets.py`` for each one's type).
+    values: Mapping[Dataset, Any] = field(default_factory=dict)
     lessons: Mapping[date, list[Lesson]] = field(default_factory=dict)
-    homeworks: list[Homework] | None = None
-    # Activity since midnight of the last poll (further back after an outage).
-    activity: list[ActivityItem] = field(default_factory=list)
-    # This school year's totals up to and including ``behaviour_until``.
-    behaviour_before: BehaviourSummary | None = None
-    behaviour_until: date | None = None
-    detentions: list[Detention] | None = None
-    announcements: list[Announcement] | None = None
-    attendance: Attendance | None = None
-    rewards: RewardShop | None = None
+    # The datasets that may be shown, and until when (None: no limit).
+    shown_until: Mapping[Dataset, datetime | None] = field(default_factory=dict)
     # Items first seen in the poll that made this snapshot, oldest first.
     new_items: Mapping[EventKind, list[Any]] = field(default_factory=dict)
+
+    def has(self, dataset: Dataset, now: datetime) -> bool:
+        """Whether the dataset's value may be shown at ``now``."""
+        if dataset not in self.shown_until:
+            return False
+        until = self.shown_until[dataset]
+        return until is None or instant(now) < instant(until)
+
+    @property
+    def homeworks(self) -> list[Homework] | None:
+        """Homework due in the fetched window."""
+        return self.values.get(Dataset.HOMEWORK)
+
+    @property
+    def detentions(self) -> list[Detention] | None:
+        """Detentions, past and future."""
+        return self.values.get(Dataset.DETENTIONS)
+
+    @property
+    def announcements(self) -> list[Announcement] | None:
+        """Announcements."""
+        return self.values.get(Dataset.ANNOUNCEMENTS)
+
+    @property
+    def attendance(self) -> Attendance | None:
+        """Attendance this school year."""
+        return self.values.get(Dataset.ATTENDANCE)
+
+    @property
+    def rewards(self) -> RewardShop | None:
+        """The reward shop (students only)."""
+        return self.values.get(Dataset.REWARDS)
+
+    @property
+    def activity(self) -> Activity | None:
+        """The activity feed and the instant from which it is complete."""
+        return self.values.get(Dataset.ACTIVITY)
 
     def lessons_on(self, day: date) -> list[Lesson]:
         """The lessons of ``day`` (empty when unknown or no school)."""
         return self.lessons.get(day, [])
 
     def current_lesson(self, now: datetime) -> Lesson | None:
-        """The lesson running at ``now``."""
-        return next(
-            (
-                lesson
-                for lesson in self.lessons_on(now.date())
-                if lesson.start <= now < lesson.end
-            ),
-            None,
+        """The lesson running at ``now`` (one that began yesterday included)."""
+        today = now.date()
+        running = (
+            lesson
+            for day in (today - timedelta(days=1), today)
+            for lesson in self.lessons_on(day)
+            if instant(lesson.start) <= instant(now) < instant(lesson.end)
         )
+        return next(running, None)
 
     def next_lesson(self, now: datetime) -> Lesson | None:
         """The first lesson starting after ``now`` in the known timetable."""
-        upcoming = (
+        upcoming = [
             lesson
-            for day in sorted(self.lessons)
-            if day >= now.date()
-            for lesson in self.lessons[day]
-            if lesson.start > now
-        )
-        return next(upcoming, None)
+            for day, lessons in self.lessons.items()
+            if day >= now.date() - timedelta(days=1)
+            for lesson in lessons
+            if instant(lesson.start) > instant(now)
+        ]
+        return min(upcoming, key=lambda x: instant(x.start), default=None)
 
     def next_boundary(self, now: datetime) -> datetime | None:
-        """The next lesson start or end after ``now``."""
+        """The next lesson start or end, or the end of a failing value, after ``now``."""
         moments = [
-            moment
+            instant(moment)
             for lessons in self.lessons.values()
             for lesson in lessons
             for moment in (lesson.start, lesson.end)
-            if moment > now
+            if instant(moment) > instant(now)
         ]
+        moments.extend(
+            instant(until)
+            for until in self.shown_until.values()
+            if until is not None and instant(until) > instant(now)
+        )
         return min(moments, default=None)
 
-    def _points(self, first: date, last: date) -> BehaviourTotals:
-        """Points awarded from ``first`` to ``last``, from the activity feed."""
+    def _points(self, first: date, now: datetime) -> BehaviourTotals | None:
+        """Points from ``first`` to today, or None if the feed misses some."""
+        activity = self.activity
+        if activity is None:
+            return None
+        if instant(activity.complete_from) > instant(start_of(first, now.tzinfo)):
+            return None
         points = [
             item
-            for item in self.activity
-            if item.type == "behaviour" and first <= item.timestamp.date() <= last
+            for item in activity.items
+            if item.type == "behaviour"
+            and first <= item.timestamp.astimezone(now.tzinfo).date() <= now.date()
         ]
         return BehaviourTotals(
             positive=sum(abs(p.score) for p in points if p.polarity == "positive"),
             negative=sum(abs(p.score) for p in points if p.polarity == "negative"),
         )
 
-    def behaviour_today(self, now: datetime) -> BehaviourTotals:
+    def behaviour_today(self, now: datetime) -> BehaviourTotals | None:
         """Points awarded today (right after midnight: none yet)."""
-        return self._points(now.date(), now.date())
+        return self._points(midnight(now).date(), now)
 
     def behaviour_year(self, now: datetime) -> BehaviourTotals | None:
-        """Points this school year: the totals read so far plus the feed since."""
-        if self.behaviour_before is None or self.behaviour_until is None:
+        """Points this school year: the summary read so far plus the feed since.
+
+        After 1 September a summary of last year counts as nothing read yet.
+        """
+        year: YearSoFar | None = self.values.get(Dataset.BEHAVIOUR)
+        if year is None:
             return None
-        since = self._points(self.behaviour_until + timedelta(days=1), now.date())
+        start = school_year_start(now.date())
+        if year.start == start:
+            before = BehaviourTotals(year.summary.positive, year.summary.negative)
+            first = year.until + timedelta(days=1)
+        else:
+            before, first = BehaviourTotals(0, 0), start
+        since = self._points(first, now)
+        if since is None:
+            return None
         return BehaviourTotals(
-            positive=self.behaviour_before.positive + since.positive,
-            negative=self.behaviour_before.negative + since.negative,
+            positive=before.positive + since.positive,
+            negative=before.negative + since.negative,
         )
 
     def next_detention(self, now: datetime) -> Detention | None:
@@ -143,15 +222,22 @@ class PupilData:
         ]
 
     def pending_detentions(self, now: datetime) -> list[Detention]:
-        """Detentions still to attend, soonest first (undated ones last)."""
+        """Detentions still to attend, soonest first (undated ones last).
+
+        One in progress still counts: it has not ended.
+        """
         pending = [
             detention
             for detention in self.detentions or []
             if detention.attended == "pending"
-            and (detention.start is None or (detention.end or detention.start) > now)
+            and (
+                (end := detention_end(detention)) is None or instant(end) > instant(now)
+            )
         ]
-        far = now + timedelta(days=36500)
-        return sorted(pending, key=lambda d: d.start or far)
+        dated = sorted(
+            (d for d in pending if d.start), key=lambda d: instant(d.start or now)
+        )
+        return dated + [d for d in pending if d.start is None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,9 +247,3 @@ class AccountData:
     pupils: Mapping[int, PupilData]
     # Counts polls, so event entities fire each poll's new items only once.
     poll: int = 0
-
-
-def school_year_start(today: date) -> date:
-    """The school year starts on 1 September."""
-    year = today.year if today.month >= 9 else today.year - 1  # noqa: PLR2004
-    return date(year, 9, 1)

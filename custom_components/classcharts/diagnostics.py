@@ -1,8 +1,14 @@
-"""Diagnostics: the entry and the last data, with everything personal redacted."""
+"""Diagnostics: the entry, the dataset table, each dataset's health and data.
+
+Credentials and everything a child or teacher wrote (names, reasons,
+locations, rooms, lessons, notes, titles, descriptions) are redacted; dates,
+counts, ids and flags stay, as they are what a fault report needs.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.components.diagnostics import async_redact_data
@@ -11,38 +17,80 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_CODE, CONF_DATE_OF_BIRTH
 from .coordinator import ClassChartsConfigEntry
+from .datasets import DATASETS
+from .state import PupilState
 
 TO_REDACT = {
+    # Credentials and the account.
     CONF_CODE,
     CONF_DATE_OF_BIRTH,
     CONF_EMAIL,
     CONF_PASSWORD,
+    "unique_id",
+    # People.
     "name",
-    "school_name",
-    "note",
-    "description",
-    "description_html",
     "first_name",
     "last_name",
+    "school_name",
     "teacher",
+    # What a school wrote about a child, and where the child is.
+    "reason",
+    "positive_reasons",
+    "negative_reasons",
+    "location",
+    "room",
+    "lesson",
+    "subject",
+    "period_name",
+    "note",
+    "mark",
     "title",
-    "unique_id",
+    "description",
+    "description_html",
 }
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, dates and lists as JSON-ready values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(item) for item in value]
+    if isinstance(value, date | datetime | timedelta):
+        return str(value)
+    return value
+
+
+def _pupil(state: PupilState, now: datetime) -> dict[str, Any]:
+    """One pupil: flags, each dataset's health and value, the cached lessons."""
+    return {
+        "pupil": _plain(state.pupil),
+        "datasets": {
+            str(dataset): {
+                "fetched_at": _plain(ds.fetched_at),
+                "failing_since": _plain(ds.failing_since),
+                "error": ds.error,
+                "usable": ds.usable(dataset, now),
+                "value": _plain(ds.value),
+            }
+            for dataset, ds in sorted(state.datasets.items())
+        },
+        "lessons": _plain(state.timetable.known(date.min, date.max)),
+    }
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: ClassChartsConfigEntry
 ) -> dict[str, Any]:
-    """Return the entry and the coordinator's last data, redacted."""
+    """Return the entry, the dataset table and every pupil's state, redacted."""
     coordinator = entry.runtime_data.coordinator
-    pupils = {}
-    for index, data in enumerate(coordinator.data.pupils.values(), start=1):
-        pupil = asdict(data)
-        pupil["lessons"] = {
-            str(day): [asdict(lesson) for lesson in lessons]
-            for day, lessons in data.lessons.items()
-        }
-        pupils[f"pupil_{index}"] = pupil
+    now = coordinator.now()
+    pupils = {
+        f"pupil_{index}": _pupil(state, now)
+        for index, state in enumerate(coordinator.roster.states.values(), start=1)
+    }
     return {
         "entry": async_redact_data(
             {"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT
@@ -51,5 +99,19 @@ async def async_get_config_entry_diagnostics(
         "logins": coordinator.client.logins,
         "client": coordinator.client.diagnostics(),
         "update_interval": str(coordinator.update_interval),
-        "data": async_redact_data(pupils, TO_REDACT),
+        "datasets": {
+            str(dataset): {
+                "daily": spec.daily,
+                "school_max_age": str(spec.school_max_age),
+                "keep_last_value": str(spec.keep_last_value),
+                "student_only": spec.student_only,
+                "on_failure": spec.on_failure,
+            }
+            for dataset, spec in DATASETS.items()
+        },
+        "pupils_missing_since": {
+            str(pupil_id): str(since)
+            for pupil_id, since in coordinator.roster.missing.items()
+        },
+        "pupils": async_redact_data(pupils, TO_REDACT),
     }

@@ -13,7 +13,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .client import ActivityItem, Announcement, Detention, Homework, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .data import EventKind
-from .entity import ClassChartsEntity, add_pupil_entities
+from .datasets import Dataset
+from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .text import line
 
 PARALLEL_UPDATES = 0
 
@@ -25,25 +27,25 @@ class ClassChartsEventEntityDescription(EventEntityDescription):
     kind: EventKind
     type_fn: Callable[[Any], str]
     attributes_fn: Callable[[Any], dict[str, Any]]
-    exists_fn: Callable[[Pupil], bool]
+    dataset: Dataset
 
 
 def _behaviour(point: ActivityItem) -> dict[str, Any]:
     return {
-        "reason": point.reason,
+        "reason": line(point.reason),
         "score": point.score,
-        "teacher": point.teacher,
-        "lesson": point.lesson,
+        "teacher": line(point.teacher),
+        "lesson": line(point.lesson),
         "time": point.timestamp.isoformat(),
     }
 
 
 def _homework(homework: Homework) -> dict[str, Any]:
     return {
-        "subject": homework.subject,
-        "title": homework.title,
+        "subject": line(homework.subject),
+        "title": line(homework.title),
         "due_date": homework.due_date.isoformat(),
-        "teacher": homework.teacher,
+        "teacher": line(homework.teacher),
     }
 
 
@@ -51,15 +53,15 @@ def _detention(detention: Detention) -> dict[str, Any]:
     return {
         "date": detention.start.date().isoformat() if detention.start else None,
         "time": detention.start.strftime("%H:%M") if detention.start else None,
-        "location": detention.location,
-        "reason": detention.reason,
+        "location": line(detention.location),
+        "reason": line(detention.reason),
     }
 
 
 def _announcement(announcement: Announcement) -> dict[str, Any]:
     return {
-        "title": announcement.title,
-        "teacher": announcement.teacher,
+        "title": line(announcement.title),
+        "teacher": line(announcement.teacher),
         "time": announcement.timestamp.isoformat(),
     }
 
@@ -74,7 +76,7 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
             "negative" if point.polarity == "negative" else "positive"
         ),
         attributes_fn=_behaviour,
-        exists_fn=lambda pupil: pupil.features.behaviour,
+        dataset=Dataset.ACTIVITY,
     ),
     ClassChartsEventEntityDescription(
         key="new_homework",
@@ -83,7 +85,7 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         kind=EventKind.HOMEWORK,
         type_fn=lambda _: "homework_set",
         attributes_fn=_homework,
-        exists_fn=lambda pupil: pupil.features.homework,
+        dataset=Dataset.HOMEWORK,
     ),
     ClassChartsEventEntityDescription(
         key="detention",
@@ -92,7 +94,7 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         kind=EventKind.DETENTION,
         type_fn=lambda _: "detention_set",
         attributes_fn=_detention,
-        exists_fn=lambda pupil: pupil.features.detentions,
+        dataset=Dataset.DETENTIONS,
     ),
     ClassChartsEventEntityDescription(
         key="announcement",
@@ -101,7 +103,7 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         kind=EventKind.ANNOUNCEMENT,
         type_fn=lambda _: "announcement_published",
         attributes_fn=_announcement,
-        exists_fn=lambda pupil: pupil.features.announcements,
+        dataset=Dataset.ANNOUNCEMENTS,
     ),
 )
 
@@ -119,7 +121,7 @@ async def async_setup_entry(
         lambda pupil: (
             ClassChartsEvent(coordinator, pupil, description)
             for description in EVENTS
-            if description.exists_fn(pupil)
+            if exists(coordinator, pupil, (description.dataset,))
         ),
     )
 
@@ -136,7 +138,7 @@ class ClassChartsEvent(ClassChartsEntity, EventEntity):
         description: ClassChartsEventEntityDescription,
     ) -> None:
         """Create the event entity for one pupil."""
-        super().__init__(coordinator, pupil, description.key)
+        super().__init__(coordinator, pupil, description.key, (description.dataset,))
         self.entity_description = description
         self._handled_poll = 0
 

@@ -2,7 +2,8 @@
 
 Every poll costs a login and a ping (a token lives about three minutes, so it
 never survives between polls). The schedule therefore polls often only while
-lessons run, and each poll fetches only the data that is due:
+lessons run, and each poll fetches only the data that is due (each dataset's
+cadence is its row in ``datasets.py``):
 
 | mode   | when                                    | poll every |
 |--------|-----------------------------------------|------------|
@@ -20,6 +21,10 @@ from enum import StrEnum
 from typing import Final
 
 from .client import Lesson
+from .clock import instant
+from .datasets import DATASETS, Dataset
+
+__all__ = ["Dataset", "Mode"]
 
 
 class Mode(StrEnum):
@@ -30,19 +35,6 @@ class Mode(StrEnum):
     QUIET = "quiet"
 
 
-class Dataset(StrEnum):
-    """A kind of data fetched from ClassCharts."""
-
-    ACTIVITY = "activity"
-    HOMEWORK = "homework"
-    DETENTIONS = "detentions"
-    ANNOUNCEMENTS = "announcements"
-    TIMETABLE = "timetable"
-    BEHAVIOUR = "behaviour"
-    ATTENDANCE = "attendance"
-    REWARDS = "rewards"
-
-
 POLL_INTERVAL: Final = {
     Mode.SCHOOL: timedelta(minutes=10),
     Mode.DAY: timedelta(hours=2),
@@ -51,18 +43,8 @@ POLL_INTERVAL: Final = {
 WINDOW_MARGIN: Final = timedelta(minutes=15)
 DAY_START: Final = time(6, 0)
 DAY_END: Final = time(21, 0)
-# Data fetched once per calendar day (and again if a day passes).
-DAILY: Final = frozenset({Dataset.TIMETABLE, Dataset.BEHAVIOUR, Dataset.ATTENDANCE})
 # A parent's list of children (new children appear within this).
 PUPILS_MAX_AGE: Final = timedelta(hours=6)
-# In school hours these wait longer than one poll; at other times every poll.
-SCHOOL_HOURS_MAX_AGE: Final = {
-    Dataset.ACTIVITY: timedelta(0),
-    Dataset.HOMEWORK: timedelta(hours=2),
-    Dataset.DETENTIONS: timedelta(hours=2),
-    Dataset.ANNOUNCEMENTS: timedelta(hours=3),
-    Dataset.REWARDS: timedelta(hours=3),
-}
 # Polls drift by a few seconds; treat "almost due" as due.
 TOLERANCE: Final = timedelta(minutes=2)
 RETRY_FIRST: Final = timedelta(minutes=5)
@@ -77,8 +59,8 @@ def school_window(lessons_today: Iterable[Lesson]) -> Window | None:
     lessons = list(lessons_today)
     if not lessons:
         return None
-    start = min(lesson.start for lesson in lessons) - WINDOW_MARGIN
-    end = max(lesson.end for lesson in lessons) + WINDOW_MARGIN
+    start = min(instant(lesson.start) for lesson in lessons) - WINDOW_MARGIN
+    end = max(instant(lesson.end) for lesson in lessons) + WINDOW_MARGIN
     return start, end
 
 
@@ -92,11 +74,18 @@ def assumed_window(now: datetime) -> Window | None:
     )
 
 
+def merge_windows(first: Window | None, second: Window | None) -> Window | None:
+    """The span covering both windows (either may be missing)."""
+    if first is None or second is None:
+        return first or second
+    return min(first[0], second[0], key=instant), max(first[1], second[1], key=instant)
+
+
 def mode_at(now: datetime, window: Window | None) -> Mode:
     """The polling mode at ``now`` (local time) given today's school window."""
     if window is None:
         return Mode.QUIET
-    if window[0] <= now < window[1]:
+    if instant(window[0]) <= instant(now) < instant(window[1]):
         return Mode.SCHOOL
     if DAY_START <= now.timetz().replace(tzinfo=None) < DAY_END:
         return Mode.DAY
@@ -107,8 +96,9 @@ def next_poll(now: datetime, window: Window | None) -> timedelta:
     """How long to wait before the next poll."""
     mode = mode_at(now, window)
     interval = POLL_INTERVAL[mode]
-    if mode is not Mode.SCHOOL and window is not None and now < window[0]:
-        interval = min(interval, window[0] - now)
+    start = instant(window[0]) if window else None
+    if mode is not Mode.SCHOOL and start is not None and instant(now) < start:
+        interval = min(interval, start - instant(now))
     return interval
 
 
@@ -121,10 +111,12 @@ def is_due(
     """Whether ``dataset`` should be fetched in the poll happening at ``now``."""
     if fetched_at is None:
         return True
-    if dataset in DAILY:
+    spec = DATASETS[dataset]
+    if spec.daily:
         return fetched_at.date() != now.date()
     if mode is Mode.SCHOOL:
-        return now - fetched_at >= SCHOOL_HOURS_MAX_AGE[dataset] - TOLERANCE
+        age = instant(now) - instant(fetched_at)
+        return age >= spec.school_max_age - TOLERANCE
     return True
 
 

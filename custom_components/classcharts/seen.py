@@ -1,19 +1,45 @@
-"""Which items have been announced as events, kept across restarts."""
+"""Which items have been announced as events, kept across restarts.
+
+Per pupil and kind the store keeps the ids of the most recent items and a
+floor: the highest id it ever had to forget. An item is new when its id is
+above the floor and not remembered, so however many items a feed holds, none
+fires twice because the list was full (ClassCharts ids grow over time).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 5
 MAX_REMEMBERED: Final = 2000
+
+
+def _valid(data: Any) -> bool:
+    """Whether stored data has the shape this module writes."""
+    if not isinstance(data, dict):
+        return False
+    for pupil in data.values():
+        if not isinstance(pupil, dict):
+            return False
+        for key, value in pupil.items():
+            if "_" in key:  # kind_since, kind_newest (text), kind_floor (a number)
+                if not isinstance(value, str | int) or isinstance(value, bool):
+                    return False
+            elif not isinstance(value, list) or not all(
+                isinstance(i, int) and not isinstance(i, bool) for i in value
+            ):
+                return False
+    return True
 
 
 class SeenItems:
@@ -25,27 +51,60 @@ class SeenItems:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Prepare the store of one config entry."""
+        self._hass = hass
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.seen"
         )
         self._data: dict[str, dict[str, Any]] = {}
+        self._closed = False
 
     async def async_load(self) -> None:
-        """Read what earlier runs announced."""
-        self._data = await self._store.async_load() or {}
+        """Read what earlier runs announced; a damaged store is set aside."""
+        problem: str | None = None
+        try:
+            data = await self._store.async_load()
+        except (HomeAssistantError, NotImplementedError, KeyError, ValueError) as err:
+            data, problem = None, type(err).__name__
+        else:
+            problem = None if data is None or _valid(data) else "unexpected content"
+        if problem is not None:
+            aside = await self._hass.async_add_executor_job(self._set_aside)
+            LOGGER.warning(
+                "The record of announced ClassCharts items could not be read (%s); "
+                "starting afresh, so items already there fire no events%s",
+                problem,
+                f"; the old file is kept as {aside}" if aside else "",
+            )
+            data = None
+        self._data = data or {}
+
+    def _set_aside(self) -> str | None:
+        """Rename the damaged file, so a fresh one replaces it (None: no file)."""
+        path = Path(self._store.path)
+        if not path.exists():
+            return None
+        aside = path.with_name(f"{path.name}.corrupt")
+        path.replace(aside)
+        return aside.name
+
+    def close(self) -> None:
+        """Write nothing more (the entry is unloaded or removed)."""
+        self._closed = True
 
     async def async_remove(self) -> None:
         """Forget everything (the config entry was removed)."""
+        self._closed = True
         await self._store.async_remove()
 
     def newest_time(self, pupil_id: int, kind: str) -> datetime | None:
         """When the newest announced item of a kind happened, if known."""
         value = self._data.get(str(pupil_id), {}).get(f"{kind}_newest")
-        return datetime.fromisoformat(value) if value else None
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
 
     async def async_flush(self) -> None:
         """Write now (at unload), so a reload straight after a poll repeats nothing."""
-        await self._store.async_save(self._data)
+        if not self._closed:
+            await self._store.async_save(self._data)
 
     def take_new[T](
         self,
@@ -72,6 +131,9 @@ class SeenItems:
             pupil[f"{kind}_since"] = today.isoformat()
         since = pupil.get(f"{kind}_since")
         seen = set(known or [])
+        floor = pupil.get(f"{kind}_floor")
+        if floor is None and len(seen) >= MAX_REMEMBERED:  # a store from before floors
+            floor = min(seen) - 1
         new = (
             []
             if known is None
@@ -79,15 +141,23 @@ class SeenItems:
                 item
                 for item in items
                 if item_id(item) not in seen
+                and (floor is None or item_id(item) > floor)
                 and (born is None or since is None or born(item).isoformat() >= since)
             ]
         )
-        pupil[kind] = sorted({item_id(item) for item in items} | seen)[-MAX_REMEMBERED:]
+        remembered = sorted({item_id(item) for item in items} | seen)
+        if len(remembered) > MAX_REMEMBERED:
+            forgotten = remembered[-MAX_REMEMBERED - 1]
+            floor = forgotten if floor is None else max(floor, forgotten)
+            remembered = remembered[-MAX_REMEMBERED:]
+        pupil[kind] = remembered
+        if floor is not None:
+            pupil[f"{kind}_floor"] = floor
         if moment is not None:
             times = [moment(item) for item in items]
             newest = self.newest_time(pupil_id, kind)
             if times and (newest is None or max(times) > newest):
                 pupil[f"{kind}_newest"] = max(times).isoformat()
-        if known is None or new:
+        if (known is None or new) and not self._closed:
             self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
         return new

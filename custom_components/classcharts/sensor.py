@@ -18,10 +18,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .client import AccountType, Detention, Homework, Lesson, Pupil
+from .client import Detention, Homework, Lesson, Pupil
+from .clock import instant
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import PupilData
-from .entity import ClassChartsEntity, add_pupil_entities
+from .data import BehaviourTotals, PupilData
+from .datasets import Dataset
+from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .text import line, state
 
 PARALLEL_UPDATES = 0
 MAX_LISTED_ITEMS = 20
@@ -36,35 +39,37 @@ class ClassChartsSensorEntityDescription(SensorEntityDescription):
 
     value_fn: ValueFn
     attributes_fn: AttributesFn | None = None
-    exists_fn: Callable[[Pupil, AccountType], bool]
+    # What it reads: the display_* flags and availability follow from these.
+    datasets: tuple[Dataset, ...]
 
 
 def _lesson_attributes(lesson: Lesson | None) -> dict[str, Any]:
     if lesson is None:
         return {}
     return {
-        "teacher": lesson.teacher,
-        "room": lesson.room,
-        "period": lesson.period,
-        "lesson": lesson.name,
+        "teacher": line(lesson.teacher),
+        "room": line(lesson.room),
+        "period": line(lesson.period),
+        "lesson": line(lesson.name),
         "start": lesson.start.isoformat(),
         "end": lesson.end.isoformat(),
     }
 
 
 def _homework_attributes(items: list[Homework]) -> dict[str, Any]:
+    """The soonest items; the rest counted (the recorder refuses over 16 KB)."""
+    ordered = sorted(items, key=lambda hw: (hw.due_date, hw.subject, hw.id))
     return {
         "homework": [
             {
-                "title": item.title,
-                "subject": item.subject,
-                "teacher": item.teacher,
+                "title": line(item.title),
+                "subject": line(item.subject),
+                "teacher": line(item.teacher),
                 "due_date": item.due_date.isoformat(),
             }
-            for item in sorted(items, key=lambda hw: (hw.due_date, hw.subject))[
-                :MAX_LISTED_ITEMS
-            ]
-        ]
+            for item in ordered[:MAX_LISTED_ITEMS]
+        ],
+        "not_listed": max(0, len(ordered) - MAX_LISTED_ITEMS),
     }
 
 
@@ -72,12 +77,12 @@ def _detention_attributes(detention: Detention | None) -> dict[str, Any]:
     if detention is None:
         return {}
     return {
-        "location": detention.location,
-        "reason": detention.reason,
+        "location": line(detention.location),
+        "reason": line(detention.reason),
         "length_minutes": detention.length_minutes,
-        "type": detention.type,
-        "subject": detention.subject,
-        "teacher": detention.teacher,
+        "type": line(detention.type),
+        "subject": line(detention.subject),
+        "teacher": line(detention.teacher),
     }
 
 
@@ -85,7 +90,9 @@ def _day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime | None
     lessons = data.lessons_on(now.date())
     if not lessons:
         return None
-    return lessons[0].start if first else max(lesson.end for lesson in lessons)
+    if first:
+        return min((lesson.start for lesson in lessons), key=instant)
+    return max((lesson.end for lesson in lessons), key=instant)
 
 
 def _end_of_week(now: datetime) -> Any:
@@ -104,25 +111,41 @@ def _homework_sensor(
         attributes_fn=lambda data, now: _homework_attributes(
             data.outstanding(*window(now))
         ),
-        exists_fn=lambda pupil, _: pupil.features.homework,
+        datasets=(Dataset.HOMEWORK,),
     )
 
 
 def _behaviour_sensor(
-    key: str, total: Callable[[PupilData, datetime], int | None]
+    key: str,
+    totals: Callable[[PupilData, datetime], BehaviourTotals | None],
+    part: Callable[[BehaviourTotals], int],
+    datasets: tuple[Dataset, ...],
 ) -> ClassChartsSensorEntityDescription:
-    """A behaviour point total."""
+    """A behaviour point total (unknown when the feed misses some points)."""
     return ClassChartsSensorEntityDescription(
         key=key,
         translation_key=key,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=total,
-        exists_fn=lambda pupil, _: pupil.features.behaviour,
+        value_fn=lambda d, now: None if (t := totals(d, now)) is None else part(t),
+        datasets=datasets,
     )
 
 
-def _has_timetable(pupil: Pupil, _: AccountType) -> bool:
-    return pupil.features.timetable
+def _today(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
+    return _behaviour_sensor(key, PupilData.behaviour_today, part, (Dataset.ACTIVITY,))
+
+
+def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
+    return _behaviour_sensor(
+        key, PupilData.behaviour_year, part, (Dataset.BEHAVIOUR, Dataset.ACTIVITY)
+    )
+
+
+def _percentage(data: PupilData) -> float | None:
+    return data.attendance.percentage if data.attendance else None
+
+
+TIMETABLE = (Dataset.TIMETABLE,)
 
 
 SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
@@ -130,19 +153,19 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         key="current_lesson",
         translation_key="current_lesson",
         value_fn=lambda data, now: (
-            lesson.subject if (lesson := data.current_lesson(now)) else None
+            state(lesson.subject) if (lesson := data.current_lesson(now)) else None
         ),
         attributes_fn=lambda data, now: _lesson_attributes(data.current_lesson(now)),
-        exists_fn=_has_timetable,
+        datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="next_lesson",
         translation_key="next_lesson",
         value_fn=lambda data, now: (
-            lesson.subject if (lesson := data.next_lesson(now)) else None
+            state(lesson.subject) if (lesson := data.next_lesson(now)) else None
         ),
         attributes_fn=lambda data, now: _lesson_attributes(data.next_lesson(now)),
-        exists_fn=_has_timetable,
+        datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="next_lesson_start",
@@ -151,21 +174,21 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: (
             lesson.start if (lesson := data.next_lesson(now)) else None
         ),
-        exists_fn=_has_timetable,
+        datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="school_day_start",
         translation_key="school_day_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: _day_edge(data, now, first=True),
-        exists_fn=_has_timetable,
+        datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="school_day_end",
         translation_key="school_day_end",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: _day_edge(data, now, first=False),
-        exists_fn=_has_timetable,
+        datasets=TIMETABLE,
     ),
     _homework_sensor("homework_due_today", lambda now: (now.date(), now.date())),
     _homework_sensor(
@@ -178,33 +201,18 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
     _homework_sensor(
         "homework_overdue", lambda now: (None, now.date() - timedelta(days=1))
     ),
-    _behaviour_sensor(
-        "positive_points_today", lambda d, now: d.behaviour_today(now).positive
-    ),
-    _behaviour_sensor(
-        "negative_points_today", lambda d, now: d.behaviour_today(now).negative
-    ),
-    _behaviour_sensor("net_points_today", lambda d, now: d.behaviour_today(now).net),
-    _behaviour_sensor(
-        "positive_points_year",
-        lambda d, now: year.positive if (year := d.behaviour_year(now)) else None,
-    ),
-    _behaviour_sensor(
-        "negative_points_year",
-        lambda d, now: year.negative if (year := d.behaviour_year(now)) else None,
-    ),
-    _behaviour_sensor(
-        "net_points_year",
-        lambda d, now: year.net if (year := d.behaviour_year(now)) else None,
-    ),
+    _today("positive_points_today", lambda t: t.positive),
+    _today("negative_points_today", lambda t: t.negative),
+    _today("net_points_today", lambda t: t.net),
+    _year("positive_points_year", lambda t: t.positive),
+    _year("negative_points_year", lambda t: t.negative),
+    _year("net_points_year", lambda t: t.net),
     ClassChartsSensorEntityDescription(
         key="pending_detentions",
         translation_key="pending_detentions",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, now: (
-            len(data.pending_detentions(now)) if data.detentions is not None else None
-        ),
-        exists_fn=lambda pupil, _: pupil.features.detentions,
+        value_fn=lambda data, now: len(data.pending_detentions(now)),
+        datasets=(Dataset.DETENTIONS,),
     ),
     ClassChartsSensorEntityDescription(
         key="next_detention",
@@ -214,7 +222,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
             detention.start if (detention := data.next_detention(now)) else None
         ),
         attributes_fn=lambda data, now: _detention_attributes(data.next_detention(now)),
-        exists_fn=lambda pupil, _: pupil.features.detentions,
+        datasets=(Dataset.DETENTIONS,),
     ),
     ClassChartsSensorEntityDescription(
         key="attendance",
@@ -222,30 +230,22 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda data, _: (
-            data.attendance.percentage if data.attendance else None
-        ),
-        exists_fn=lambda pupil, _: pupil.features.attendance,
+        value_fn=lambda data, _: _percentage(data),
+        datasets=(Dataset.ATTENDANCE,),
     ),
     ClassChartsSensorEntityDescription(
         key="reward_balance",
         translation_key="reward_balance",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: data.rewards.balance if data.rewards else None,
-        exists_fn=lambda pupil, kind: (
-            pupil.features.rewards and kind is AccountType.STUDENT
-        ),
+        datasets=(Dataset.REWARDS,),
     ),
     ClassChartsSensorEntityDescription(
         key="unread_announcements",
         translation_key="unread_announcements",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: (
-            sum(not item.viewed for item in data.announcements)
-            if data.announcements is not None
-            else None
-        ),
-        exists_fn=lambda pupil, _: pupil.features.announcements,
+        value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
+        datasets=(Dataset.ANNOUNCEMENTS,),
     ),
 )
 
@@ -257,14 +257,13 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors of every pupil the school shows them for."""
     coordinator = entry.runtime_data.coordinator
-    kind = coordinator.client.account_type
     add_pupil_entities(
         coordinator,
         async_add_entities,
         lambda pupil: (
             ClassChartsSensor(coordinator, pupil, description)
             for description in SENSORS
-            if description.exists_fn(pupil, kind)
+            if exists(coordinator, pupil, description.datasets)
         ),
     )
 
@@ -282,7 +281,7 @@ class ClassChartsSensor(ClassChartsEntity, SensorEntity):
         description: ClassChartsSensorEntityDescription,
     ) -> None:
         """Create the sensor for one pupil."""
-        super().__init__(coordinator, pupil, description.key)
+        super().__init__(coordinator, pupil, description.key, description.datasets)
         self.entity_description = description
 
     @property

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from .client import ClassChartsClient, Lesson
+from .clock import instant
+from .const import LOGGER
 
 MAX_AGE: Final = timedelta(hours=24)
 MAX_DAYS_PER_QUERY: Final = 93
 MAX_CACHED_DAYS: Final = 400
+MAX_LESSON: Final = timedelta(hours=12)
 CONCURRENCY: Final = 7  # a week of days in one round trip
 
 
@@ -55,19 +58,46 @@ class TimetableCache:
         if (end - start).days + 1 > MAX_DAYS_PER_QUERY:
             end = start + timedelta(days=MAX_DAYS_PER_QUERY - 1)
 
+        zone = self._client.pupil_zone(self._pupil_id)
+
         async def one(day: date) -> None:
             async with self._limit:
                 lessons = await self._client.get_timetable(self._pupil_id, day)
-            self._days[day] = (now, lessons)
+            kept = [lesson for lesson in lessons if _belongs_to(lesson, day, zone)]
+            if len(kept) < len(lessons):
+                LOGGER.debug(
+                    "Dropped %s lessons of pupil %s on %s that are not of that day",
+                    len(lessons) - len(kept),
+                    self._pupil_id,
+                    day,
+                )
+            self._days[day] = (now, kept)
 
         await asyncio.gather(
             *(one(day) for day in self.stale_days(start, end, now, refresh=refresh))
         )
-        self._trim()
+        self._trim(now.date())
         return self.known(start, end)
 
-    def _trim(self) -> None:
-        """Forget the oldest days past the cache's size."""
-        if len(self._days) > MAX_CACHED_DAYS:
-            for day in sorted(self._days)[: len(self._days) - MAX_CACHED_DAYS]:
+    def _trim(self, today: date) -> None:
+        """Past the cache's size, forget the days farthest from today first.
+
+        However far a calendar browses, the days around today stay: the lesson
+        sensors and the polling schedule read them.
+        """
+        excess = len(self._days) - MAX_CACHED_DAYS
+        if excess > 0:
+            farthest = sorted(self._days, key=lambda day: -abs(day - today))
+            for day in farthest[:excess]:
                 del self._days[day]
+
+
+def _belongs_to(lesson: Lesson, day: date, zone: tzinfo) -> bool:
+    """A lesson that starts on its day and lasts a plausible time.
+
+    A lesson dated elsewhere (a year far away, say) would move the school
+    window and the lesson sensors; it is dropped instead.
+    """
+    length = instant(lesson.end) - instant(lesson.start)
+    starts = lesson.start.astimezone(zone).date()
+    return starts == day and timedelta(0) <= length <= MAX_LESSON

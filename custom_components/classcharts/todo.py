@@ -11,9 +11,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .client import AccountType, ClassChartsError, Homework, Pupil
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .entity import ClassChartsEntity, add_pupil_entities
+from .datasets import Dataset
+from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .schedule import Dataset
+from .text import line, paragraphs
 
 PARALLEL_UPDATES = 1
 
@@ -21,13 +22,13 @@ PARALLEL_UPDATES = 1
 def homework_item(homework: Homework) -> TodoItem:
     """A to-do item for a homework."""
     return TodoItem(
-        summary=f"{homework.subject}: {homework.title}",
+        summary=line(f"{homework.subject}: {homework.title}"),
         uid=str(homework.id),
         status=(
             TodoItemStatus.COMPLETED if homework.done else TodoItemStatus.NEEDS_ACTION
         ),
         due=homework.due_date,
-        description=homework.description or None,
+        description=paragraphs(homework.description),
     )
 
 
@@ -42,7 +43,9 @@ async def async_setup_entry(
         coordinator,
         async_add_entities,
         lambda pupil: (
-            [HomeworkTodoList(coordinator, pupil)] if pupil.features.homework else []
+            [HomeworkTodoList(coordinator, pupil)]
+            if exists(coordinator, pupil, (Dataset.HOMEWORK,))
+            else []
         ),
     )
 
@@ -54,7 +57,7 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
 
     def __init__(self, coordinator: ClassChartsCoordinator, pupil: Pupil) -> None:
         """Students may tick homework; a parent's list is read-only."""
-        super().__init__(coordinator, pupil, "homework_todo")
+        super().__init__(coordinator, pupil, "homework_todo", (Dataset.HOMEWORK,))
         if coordinator.client.account_type is AccountType.STUDENT:
             self._attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
 

@@ -230,10 +230,11 @@ async def test_refresh_wall_time(
         )
         coordinator = entry.runtime_data.coordinator
         # A school-hours poll: only today's activity is due, the session has expired.
-        for state in coordinator._states.values():
-            for dataset in Dataset:
-                state.fetched[dataset] = coordinator.now()
-            state.fetched.pop(Dataset.ACTIVITY)
+        for state in coordinator.roster.states.values():
+            for dataset, dataset_state in state.datasets.items():
+                if dataset is not Dataset.ACTIVITY:
+                    dataset_state.fetched_at = coordinator.now()
+            state.invalidate(Dataset.ACTIVITY)
         coordinator.client._renewed_at -= 600
         real_fake.clear_requests()
         with patch(

@@ -137,7 +137,8 @@ async def test_homework_and_detention_calendars(
         )
     ]
     state = hass_london.states.get("calendar.ada_example_detentions")
-    assert state.attributes["message"] == "Detention"
+    # The title says what the detention is for: its subject here.
+    assert state.attributes["message"] == "Detention: Mathematics"
     assert state.attributes["start_time"] == "2026-11-26 15:20:00"
 
 
@@ -150,3 +151,22 @@ async def test_timetable_entity_shows_current_lesson(
     assert state.state == "on"
     assert state.attributes["message"] == "English"
     assert state.attributes["location"] == "E2"
+
+
+async def test_a_detention_without_a_lesson_is_titled_with_its_reason(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """Ben's lunchtime detention has no subject: the reason says what it was for."""
+    await setup_entry(hass_london, parent_entry)
+    fortnight = (
+        datetime(2026, 11, 9, tzinfo=LONDON),
+        datetime(2026, 11, 23, tzinfo=LONDON),
+    )
+    events = await get_events(
+        hass_client, "calendar.ben_example_detentions", *fortnight
+    )
+    assert [e["summary"] for e in events] == ["Detention: Disruption"]
+    assert events[0]["description"] == "Disruption\nLunchtime"

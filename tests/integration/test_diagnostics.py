@@ -5,36 +5,72 @@ from __future__ import annotations
 import json
 
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
 
+from custom_components.classcharts.diagnostics import TO_REDACT
 from tests.conftest import find_secrets, setup_entry
-from tests.fake_server import PARENT_EMAIL, FakeClassCharts
+from tests.fake_server import PARENT_EMAIL, STUDENT_ID, FakeClassCharts
+
+# Text a school wrote about a child, or where the child is, as seeded.
+PERSONAL = (
+    PARENT_EMAIL,
+    "Ada",
+    "Ben",
+    "Example",
+    "Room B12",  # a detention's location
+    "E2",  # a room
+    "Algebra starter",  # a homework title
+)
 
 
-async def test_diagnostics_are_redacted(
+@pytest.mark.parametrize("entry_fixture", ["student_entry", "parent_entry"])
+async def test_diagnostics_snapshot(
     hass_london: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    parent_entry: MockConfigEntry,
     fake: FakeClassCharts,
+    snapshot: SnapshotAssertion,
+    request: pytest.FixtureRequest,
+    entry_fixture: str,
 ) -> None:
-    """Entry data and pupil data are there; credentials and names are not."""
-    await setup_entry(hass_london, parent_entry)
+    """The whole diagnostics of a student and of a parent entry, reviewed."""
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    await setup_entry(hass_london, entry)
     diagnostics = await get_diagnostics_for_config_entry(
-        hass_london, hass_client, parent_entry
+        hass_london, hass_client, entry
+    )
+    assert diagnostics == snapshot
+
+
+@pytest.mark.parametrize("entry_fixture", ["student_entry", "parent_entry"])
+async def test_diagnostics_hold_nothing_personal(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    fake: FakeClassCharts,
+    request: pytest.FixtureRequest,
+    entry_fixture: str,
+) -> None:
+    """No credential, name, reason, location, room or title; the shape stays."""
+    entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
+    await setup_entry(hass_london, entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass_london, hass_client, entry
     )
     text = json.dumps(diagnostics)
     assert find_secrets(text, fake) == []
-    for personal in (PARENT_EMAIL, "Ada", "Ben", "Example"):
-        assert personal not in text
-    assert diagnostics["entry"]["data"]["password"] == "**REDACTED**"
-    assert diagnostics["account_type"] == "parent"
-    pupil = diagnostics["data"]["pupil_1"]
+    for personal in PERSONAL:
+        assert personal not in text, personal
+    pupil = diagnostics["pupils"]["pupil_1"]
     assert pupil["pupil"]["name"] == "**REDACTED**"
-    assert pupil["homeworks"]
+    homework = pupil["datasets"]["homework"]
+    assert homework["usable"] is True
+    assert homework["value"][0]["title"] == "**REDACTED**"
+    assert homework["value"][0]["due_date"]
     assert any(pupil["lessons"].values())
 
 
@@ -60,3 +96,32 @@ async def test_diagnostics_carry_the_client_shapes(
     }
     assert client["dropped"] == {}
     assert find_secrets(json.dumps(client), fake) == []
+
+
+async def test_each_personal_field_is_redacted(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """Every text field of a child's data is in the redaction list, one by one."""
+    await setup_entry(hass_london, student_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass_london, hass_client, student_entry
+    )
+    datasets = diagnostics["pupils"]["pupil_1"]["datasets"]
+    detention = datasets["detentions"]["value"][0]
+    for key in ("location", "reason", "subject", "teacher"):
+        assert detention[key] in ("**REDACTED**", None), key
+    lesson = next(iter(diagnostics["pupils"]["pupil_1"]["lessons"].values()))[0]
+    for key in ("room", "teacher", "name", "subject", "period_name"):
+        assert lesson[key] == "**REDACTED**", key
+    point = datasets["activity"]["value"]["items"][0]
+    for key in ("reason", "teacher", "lesson", "room", "note"):
+        assert point[key] in ("**REDACTED**", None), key
+    year = datasets["behaviour"]["value"]["summary"]
+    assert year["positive_reasons"] == "**REDACTED**"
+    assert diagnostics["entry"]["data"]["code"] == "**REDACTED**"
+    assert diagnostics["entry"]["data"]["date_of_birth"] == "**REDACTED**"
+    assert STUDENT_ID  # the pupil id is no secret and stays
+    assert {"code", "date_of_birth", "password", "email"} <= TO_REDACT

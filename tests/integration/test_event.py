@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN
@@ -10,7 +10,7 @@ from homeassistant.core import Event, EventStateChangedData, HomeAssistant, call
 from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.conftest import NOW, advance, only_points_until, setup_entry
+from tests.conftest import LONDON, NOW, advance, only_points_until, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 
 POINTS = "event.ada_example_behaviour_point"
@@ -191,3 +191,50 @@ async def test_new_homework_and_detention_fire(
     assert [
         (d["date"], d["time"], d["location"], d["reason"]) for d in detention_fired
     ] == [("2026-11-27", "15:30", "Hall", "Phone in lesson")]
+
+
+async def test_new_announcement_fires(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new announcement fires one event with its title, teacher and time."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, "event.ada_example_announcement")
+    announcements = fake.pupils[STUDENT_ID].announcements
+    announcements.append(
+        {
+            **announcements[0],
+            "id": 990099,
+            "title": "Sports day moved",
+            "teacher_name": "Mr J Example",
+            "state": None,
+            "timestamp": "2026-11-24T10:05:00+00:00",
+        }
+    )
+    for _ in range(19):  # announcements are read every 3 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(a["title"], a["teacher"], a["time"]) for a in fired] == [
+        ("Sports day moved", "Mr J Example", "2026-11-24T10:05:00+00:00")
+    ]
+
+
+async def test_old_homework_entering_the_window_is_not_news(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Homework set before set-up, due far ahead, never fires as new."""
+    fake.add_homework(
+        STUDENT_ID,
+        title="Long project",
+        issue_date=date(2026, 11, 19),
+        due_date=date(2027, 3, 1),
+    )
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, "event.ada_example_new_homework")
+    freezer.move_to(datetime(2026, 12, 1, 10, 0, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(hours=3))
+    assert fired == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 import time
 from unittest.mock import patch
 
@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.classcharts.client import ClassChartsClient
 from custom_components.classcharts.const import DOMAIN
-from tests.conftest import logged_tracebacks, setup_entry
+from tests.conftest import LONDON, logged_tracebacks, setup_entry
 from tests.fake_server import FakeClassCharts
 
 SENSOR = "sensor.ada_example_next_lesson"
@@ -245,3 +245,32 @@ def coordinator_dataset(name: str) -> object:
     from custom_components.classcharts.schedule import Dataset  # noqa: PLC0415
 
     return Dataset(name)
+
+
+async def test_huge_retry_after_is_capped(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A server asking for a month's pause is heard as six hours at most."""
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(1000, status=429, retry_after=30 * 24 * 3600)
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    coordinator = student_entry.runtime_data.coordinator
+    assert coordinator.update_interval == timedelta(hours=6)
+
+
+async def test_a_failed_login_is_tried_once_per_poll(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With every dataset due, a server fault still costs one request per poll."""
+    freezer.move_to(datetime(2026, 11, 24, 17, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(100_000, status=503)
+    fake.clear_requests()
+    await advance(hass_london, freezer, timedelta(hours=2))  # a poll, all data due
+    assert [r.path for r in fake.requests] == ["/student/login"]

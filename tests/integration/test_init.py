@@ -116,24 +116,6 @@ async def test_malformed_answer_is_logged_once_with_context(
     assert "not JSON" in failures[0]
 
 
-async def test_pupil_removed_from_account_loses_its_device(
-    hass_london: HomeAssistant,
-    parent_entry: MockConfigEntry,
-    fake: FakeClassCharts,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """A child taken off the parent account has its device removed the next day."""
-    await setup_entry(hass_london, parent_entry)
-    registry = dr.async_get(hass_london)
-    assert len(dr.async_entries_for_config_entry(registry, parent_entry.entry_id)) == 2
-    fake.remove_pupil(CHILD_IDS[1])
-    await advance(hass_london, freezer, timedelta(days=1))
-    devices = dr.async_entries_for_config_entry(registry, parent_entry.entry_id)
-    assert [device.name for device in devices] == ["Ada Example"]
-    # The device went, and its entities with it.
-    assert hass_london.states.get("sensor.ben_example_next_lesson") is None
-
-
 async def test_new_child_gets_a_device(
     hass_london: HomeAssistant,
     parent_entry: MockConfigEntry,

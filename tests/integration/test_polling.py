@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import BASE_URL_ENV
-from tests.conftest import NOW, TODAY, advance, setup_entry
+from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 from tests.simulation import simulate_day
 
@@ -103,3 +103,67 @@ async def test_lesson_sensors_change_at_the_bell_without_polling(
     assert hass_london.states.get("sensor.ada_example_next_lesson").state == "Science"
     # Polls at 10:10, 10:20, 10:30 and 10:40 read only the activity feed.
     assert {r.path.split("/")[2] for r in fake.api_requests()} == {"ping", "activity"}
+
+
+async def test_the_polls_of_a_school_day(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Lessons 08:45-14:05: every 10 min from 08:30 to 14:20, then every 2 h
+    until 21:00, then every 6 h (the next day's first poll waits for school)."""
+    freezer.move_to(datetime(2026, 11, 24, 5, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    polls = []
+    for _ in range(24 * 60):
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            polls.append(datetime.now(LONDON).strftime("%H:%M"))
+    school = [f"{m // 60:02}:{m % 60:02}" for m in range(8 * 60 + 30, 14 * 60 + 21, 10)]
+    assert polls == [*school, "16:20", "18:20", "20:20", "22:20", "04:20"]
+
+
+async def test_hidden_timetable_still_polls_in_school_hours(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without a timetable, weekdays 08:00-16:00 count as school hours."""
+    fake.pupils[STUDENT_ID].display["display_timetable"] = False
+    await setup_entry(hass_london, student_entry)
+    assert hass_london.states.get("sensor.ada_example_next_lesson") is None
+    fake.clear_requests()
+    for _ in range(6):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fake.api_requests("activity")) == 6
+
+
+async def test_what_school_hours_polls_read(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """From 10:00: activity every poll, homework and detentions every 2 h,
+    announcements and rewards every 3 h (the rows of datasets.py)."""
+    await setup_entry(hass_london, student_entry)
+    read: dict[str, list[str]] = {}
+    for _ in range(26):  # 10:10 to 14:20
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=10))
+        clock = datetime.now(LONDON).strftime("%H:%M")
+        for request in fake.api_requests():
+            read.setdefault(request.path.split("/")[2], []).append(clock)
+    assert len(read.pop("activity")) == 26
+    read.pop("ping", None)  # the session renewal, not data
+    # 14:20 is the end of the school window: the first poll of the day mode
+    # reads everything.
+    assert read == {
+        "homeworks": ["12:00", "14:00", "14:20"],
+        "detentions": ["12:00", "14:00", "14:20"],
+        "announcements": ["13:00", "14:20"],
+        "rewards": ["13:00", "14:20"],
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from tests.conftest import LONDON, setup_entry
+from tests.conftest import LONDON, advance, setup_entry
 from tests.fake_server import FakeClassCharts
 
 
@@ -70,3 +70,25 @@ async def test_parent_sensors(
     await snapshot_platform(
         hass_london, entity_registry, snapshot, parent_entry.entry_id
     )
+
+
+async def test_points_today_reset_at_midnight(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """At midnight today's points drop to zero by themselves, without a poll."""
+    freezer.move_to(datetime(2026, 11, 24, 21, 30, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)  # quiet hours: next poll at 03:30
+    today = "sensor.ada_example_positive_points_today"
+    year = "sensor.ada_example_positive_points_this_school_year"
+    assert int(hass_london.states.get(today).state) == 2
+    year_before = hass_london.states.get(year).state
+    await advance(hass_london, freezer, timedelta(hours=2, minutes=29, seconds=59))
+    assert int(hass_london.states.get(today).state) == 2
+    fake.clear_requests()
+    await advance(hass_london, freezer, timedelta(seconds=2))
+    assert hass_london.states.get(today).state == "0"
+    assert hass_london.states.get(year).state == year_before
+    assert fake.requests == []

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceNotSupported
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceNotSupported,
+    ServiceValidationError,
+)
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.conftest import setup_entry
-from tests.fake_server import FakeClassCharts
+from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 TODO = "todo.ada_example_homework"
 
@@ -124,4 +128,28 @@ async def test_parent_list_is_read_only(
     fake.clear_requests()
     with pytest.raises(ServiceNotSupported):
         await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    assert fake.api_requests("homeworkticked") == []
+
+
+async def test_homework_completed_by_teacher_cannot_be_unticked(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Unticking what the teacher completed is refused with a reason."""
+    homework = next(
+        h for h in fake.pupils[STUDENT_ID].homeworks if h.title == "Revision"
+    )
+    homework.state = "completed"
+    await setup_entry(hass_london, student_entry)
+    fake.clear_requests()
+    with pytest.raises(ServiceValidationError, match="teacher marked"):
+        await hass_london.services.async_call(
+            "todo",
+            "update_item",
+            {
+                "entity_id": "todo.ada_example_homework",
+                "item": "Geography: Revision",
+                "status": "needs_action",
+            },
+            blocking=True,
+        )
     assert fake.api_requests("homeworkticked") == []

@@ -1,0 +1,160 @@
+"""The one description of each dataset: how it is fetched, when, and who reads it.
+
+The coordinator fetches from this table, the schedule reads each row's cadence,
+entities name the datasets they read (their ``display_*`` flags and their
+availability follow from that) and diagnostics list the rows. Adding a dataset
+(badges, say) is a row here, an entity description in a platform, and its name
+in ``translations/en.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any, Final
+
+from .client import AccountType, Features, Pupil
+from .fetchers import (
+    Fetch,
+    clean_activity,
+    clean_announcements,
+    clean_attendance,
+    clean_detentions,
+    clean_homework,
+    fetch_activity,
+    fetch_attendance,
+    fetch_behaviour,
+    fetch_homework,
+    fetch_timetable,
+)
+
+
+class Dataset(StrEnum):
+    """A kind of data fetched from ClassCharts."""
+
+    ACTIVITY = "activity"
+    HOMEWORK = "homework"
+    DETENTIONS = "detentions"
+    ANNOUNCEMENTS = "announcements"
+    TIMETABLE = "timetable"
+    BEHAVIOUR = "behaviour"
+    ATTENDANCE = "attendance"
+    REWARDS = "rewards"
+
+
+# A dataset that keeps failing shows its last value this long after its first
+# failure, then its entities are unavailable.
+KEEP_LAST_VALUE: Final = timedelta(hours=3)
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSpec:
+    """One row of the table."""
+
+    dataset: Dataset
+    fetch: Fetch
+    # The display_* flag that shows this data (the school hides it otherwise).
+    shown: Callable[[Features], bool]
+    # Fetched once per calendar day (and again when a day passes).
+    daily: bool = False
+    # In school hours fetched when older than this; at other times every poll.
+    school_max_age: timedelta = timedelta(0)
+    student_only: bool = False
+    keep_last_value: timedelta = KEEP_LAST_VALUE
+    # What a failure means to a user (README, diagnostics).
+    on_failure: str = ""
+    # Drops what cannot be shown (dates outside any school's life, say).
+    clean: Callable[[Any], Any] = lambda value: value
+
+
+DATASETS: Final[dict[Dataset, DatasetSpec]] = {
+    spec.dataset: spec
+    for spec in (
+        DatasetSpec(
+            Dataset.ACTIVITY,
+            fetch_activity,
+            lambda f: f.behaviour,
+            clean=clean_activity,
+            on_failure="points today and this year, behaviour events",
+        ),
+        DatasetSpec(
+            Dataset.BEHAVIOUR,
+            fetch_behaviour,
+            lambda f: f.behaviour,
+            daily=True,
+            on_failure="points this school year",
+        ),
+        DatasetSpec(
+            Dataset.HOMEWORK,
+            fetch_homework,
+            lambda f: f.homework,
+            clean=clean_homework,
+            school_max_age=timedelta(hours=2),
+            on_failure="homework counts, calendar, to-do list and events",
+        ),
+        DatasetSpec(
+            Dataset.TIMETABLE,
+            fetch_timetable,
+            lambda f: f.timetable,
+            daily=True,
+            on_failure="lesson sensors and the timetable calendar",
+        ),
+        DatasetSpec(
+            Dataset.DETENTIONS,
+            lambda ctx: ctx.client.get_detentions(ctx.pupil_id),
+            lambda f: f.detentions,
+            clean=clean_detentions,
+            school_max_age=timedelta(hours=2),
+            on_failure="detention sensors, calendar and events",
+        ),
+        DatasetSpec(
+            Dataset.ANNOUNCEMENTS,
+            lambda ctx: ctx.client.get_announcements(ctx.pupil_id),
+            lambda f: f.announcements,
+            clean=clean_announcements,
+            school_max_age=timedelta(hours=3),
+            on_failure="unread announcements and announcement events",
+        ),
+        DatasetSpec(
+            Dataset.ATTENDANCE,
+            fetch_attendance,
+            lambda f: f.attendance,
+            clean=clean_attendance,
+            daily=True,
+            on_failure="attendance",
+        ),
+        DatasetSpec(
+            Dataset.REWARDS,
+            lambda ctx: ctx.client.get_rewards(ctx.pupil_id),
+            lambda f: f.rewards,
+            school_max_age=timedelta(hours=3),
+            student_only=True,  # the parent API has no reward shop
+            on_failure="reward balance",
+        ),
+    )
+}
+
+
+def is_wanted(spec: DatasetSpec, pupil: Pupil, account_type: AccountType) -> bool:
+    """Whether the school shows this data to this account."""
+    return spec.shown(pupil.features) and (
+        not spec.student_only or account_type is AccountType.STUDENT
+    )
+
+
+def wanted_datasets(pupil: Pupil, account_type: AccountType) -> set[Dataset]:
+    """The data the school shows for this pupil (``display_*`` flags)."""
+    return {
+        dataset
+        for dataset, spec in DATASETS.items()
+        if is_wanted(spec, pupil, account_type)
+    }
+
+
+def all_wanted(
+    datasets: Iterable[Dataset], pupil: Pupil, account_type: AccountType
+) -> bool:
+    """Whether an entity reading these datasets exists for this pupil."""
+    return all(is_wanted(DATASETS[d], pupil, account_type) for d in datasets)

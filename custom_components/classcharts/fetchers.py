@@ -1,0 +1,166 @@
+"""How each dataset is fetched and made safe to show (rows in ``datasets.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+import math
+from typing import TYPE_CHECKING, Any, Final
+
+from .client import (
+    ActivityItem,
+    Announcement,
+    Attendance,
+    BehaviourSummary,
+    ClassChartsClient,
+    Detention,
+    Homework,
+)
+from .clock import midnight, start_of
+
+if TYPE_CHECKING:
+    from .state import PupilState
+
+HOMEWORK_DAYS_BACK: Final = 28
+HOMEWORK_DAYS_AHEAD: Final = 91
+TIMETABLE_DAYS_AHEAD: Final = 6
+# After an outage or a restart, read back this far for missed behaviour points.
+MAX_CATCH_UP: Final = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchContext:
+    """What a fetch needs: the client, the pupil's state and the moment."""
+
+    client: ClassChartsClient
+    state: PupilState
+    now: datetime
+    # When the newest behaviour point already announced happened, if known.
+    newest_point: datetime | None
+    # The school-year summary read so far (the activity feed reaches back to it).
+    year: YearSoFar | None
+
+    @property
+    def pupil_id(self) -> int:
+        """The pupil whose data is fetched."""
+        return self.state.pupil.id
+
+    @property
+    def today(self) -> date:
+        """Today in the school's time zone."""
+        return self.now.date()
+
+
+type Fetch = Callable[[FetchContext], Awaitable[Any]]
+
+
+def school_year_start(today: date) -> date:
+    """The school year starts on 1 September."""
+    year = today.year if today.month >= 9 else today.year - 1  # noqa: PLR2004
+    return date(year, 9, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Activity items and the instant from which the list is complete."""
+
+    items: list[ActivityItem]
+    complete_from: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class YearSoFar:
+    """This school year's totals from ``start`` up to and including ``until``."""
+
+    start: date
+    until: date
+    summary: BehaviourSummary
+
+
+EARLIEST: Final = date(2000, 1, 1)
+LATEST: Final = date(2100, 1, 1)
+
+
+def plausible(day: date | None) -> bool:
+    """A date a school could mean (far ones would break date arithmetic)."""
+    return day is None or EARLIEST <= day < LATEST
+
+
+def clean_activity(value: Activity) -> Activity:
+    """Drop points dated where no school is."""
+    items = [i for i in value.items if plausible(i.timestamp.date())]
+    return Activity(items=items, complete_from=value.complete_from)
+
+
+def clean_homework(value: list[Homework]) -> list[Homework]:
+    """Drop homework set or due where no school is."""
+    return [h for h in value if plausible(h.due_date) and plausible(h.issue_date)]
+
+
+def clean_detentions(value: list[Detention]) -> list[Detention]:
+    """Drop detentions dated where no school is."""
+    return [d for d in value if plausible(d.start.date() if d.start else None)]
+
+
+def clean_announcements(value: list[Announcement]) -> list[Announcement]:
+    """Drop announcements dated where no school is."""
+    return [a for a in value if plausible(a.timestamp.date())]
+
+
+def clean_attendance(value: Attendance) -> Attendance:
+    """A percentage that is not one (NaN, 250) is no percentage."""
+    percent = value.percentage
+    if percent is not None and not (math.isfinite(percent) and 0 <= percent <= 100):  # noqa: PLR2004
+        return replace(value, percentage=None)
+    return value
+
+
+async def fetch_activity(ctx: FetchContext) -> Activity:
+    """Activity since midnight, reaching back to what the year totals still miss.
+
+    The year totals add the feed after the last day of the summary; if the
+    summary is old (it failed today), the feed reads back to that day.
+    """
+    since = midnight(ctx.now)
+    if ctx.newest_point is not None:
+        since = min(since, ctx.newest_point)
+    if (year := ctx.year) is not None:
+        day_after = year.until + timedelta(days=1)
+        since = min(since, start_of(day_after, ctx.now.tzinfo))
+    since = max(since, ctx.now - MAX_CATCH_UP)
+    items, complete = await ctx.client.get_activity_history(
+        ctx.pupil_id, since, ctx.today
+    )
+    complete_from = since if complete or not items else items[-1].timestamp
+    return Activity(items=items, complete_from=complete_from)
+
+
+async def fetch_behaviour(ctx: FetchContext) -> YearSoFar:
+    """This school year's totals up to yesterday."""
+    start, yesterday = school_year_start(ctx.today), ctx.today - timedelta(days=1)
+    if start > yesterday:  # 1 September: nothing to ask about yet
+        return YearSoFar(start, yesterday, BehaviourSummary(positive=0, negative=0))
+    summary = await ctx.client.get_behaviour(ctx.pupil_id, start, yesterday)
+    return YearSoFar(start, yesterday, summary)
+
+
+async def fetch_homework(ctx: FetchContext) -> Any:
+    """Homework due from four weeks back to 13 weeks ahead."""
+    return await ctx.client.get_homeworks(
+        ctx.pupil_id,
+        ctx.today - timedelta(days=HOMEWORK_DAYS_BACK),
+        ctx.today + timedelta(days=HOMEWORK_DAYS_AHEAD),
+    )
+
+
+async def fetch_timetable(ctx: FetchContext) -> None:
+    """Refresh the week ahead in the pupil's day cache (read through the cache)."""
+    end = ctx.today + timedelta(days=TIMETABLE_DAYS_AHEAD)
+    await ctx.state.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
+
+
+async def fetch_attendance(ctx: FetchContext) -> Any:
+    """Attendance this school year."""
+    start = school_year_start(ctx.today)
+    return await ctx.client.get_attendance(ctx.pupil_id, start, ctx.today)

@@ -1,0 +1,70 @@
+"""Which fetched items are new since an earlier poll (or run): they fire events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Final
+
+from .data import EventKind
+from .datasets import Dataset
+from .fetchers import Activity
+from .seen import SeenItems
+from .state import PupilState
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One kind of event: where its items come from and how they are dated."""
+
+    kind: EventKind
+    dataset: Dataset
+    order: Callable[[Any], Any]
+    # When an item was born (issued, awarded); older than the feed is never new.
+    born: Callable[[Any], date] | None = None
+    # When it happened (the behaviour catch-up after an outage starts there).
+    moment: Callable[[Any], datetime] | None = None
+
+
+FEEDS: Final = (
+    Feed(
+        EventKind.BEHAVIOUR,
+        Dataset.ACTIVITY,
+        lambda i: (i.timestamp, i.id),
+        lambda i: i.timestamp.date(),
+        lambda i: i.timestamp,
+    ),
+    Feed(
+        EventKind.HOMEWORK,
+        Dataset.HOMEWORK,
+        lambda h: (h.issue_date, h.id),
+        lambda h: h.issue_date,
+    ),
+    # Ids grow as detentions are set; their dates say when they happen.
+    Feed(EventKind.DETENTION, Dataset.DETENTIONS, lambda d: d.id),
+    Feed(EventKind.ANNOUNCEMENT, Dataset.ANNOUNCEMENTS, lambda a: (a.timestamp, a.id)),
+)
+
+
+def new_items(
+    seen: SeenItems, state: PupilState, fresh: set[Dataset], today: date
+) -> dict[EventKind, list[Any]]:
+    """Items of the datasets fetched in this poll not seen before, oldest first."""
+    new: dict[EventKind, list[Any]] = {}
+    for feed in FEEDS:
+        if feed.dataset not in fresh:  # not fetched in this poll: nothing new
+            continue
+        items = state.value(feed.dataset)
+        if isinstance(items, Activity):
+            items = [i for i in items.items if i.type == "behaviour"]
+        new[feed.kind] = seen.take_new(
+            state.pupil.id,
+            feed.kind,
+            sorted(items, key=feed.order),
+            lambda item: item.id,
+            today=today,
+            born=feed.born,
+            moment=feed.moment,
+        )
+    return new

@@ -1,0 +1,118 @@
+"""One poll's fetches: every due dataset of every pupil at once, each failing alone.
+
+The poll as a whole fails (and the coordinator logs it once) when the
+credentials are refused, or when every call failed with a client error: that
+is ClassCharts down, or its login answer unusable. Any other failure of a
+dataset, including a bug in reading it, keeps that dataset's last value for
+its row's time, is logged once per run of failures, and the rest counts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+from .client import (
+    ClassChartsAuthenticationError,
+    ClassChartsClient,
+    ClassChartsError,
+    ClassChartsRateLimitError,
+)
+from .const import LOGGER
+from .data import EventKind
+from .datasets import DATASETS, Dataset, wanted_datasets
+from .fetchers import FetchContext
+from .schedule import Mode, due_datasets
+from .seen import SeenItems
+from .state import PupilState
+
+# How long a server asked us to wait, and which datasets of which pupil worked.
+type Fetched = tuple[timedelta, dict[int, set[Dataset]]]
+
+
+async def fetch_due(
+    client: ClassChartsClient,
+    seen: SeenItems,
+    states: list[PupilState],
+    mode: Mode,
+    now: datetime,
+) -> Fetched:
+    """Fetch what is due in this poll and remember each result."""
+    jobs = [
+        (state, dataset)
+        for state in states
+        for dataset in due_datasets(
+            wanted_datasets(state.pupil, client.account_type),
+            mode,
+            now,
+            state.fetched(),
+        )
+    ]
+    results = await asyncio.gather(
+        *(_fetch(client, seen, state, dataset, now) for state, dataset in jobs),
+        return_exceptions=True,
+    )
+    failed = [r for r in results if isinstance(r, BaseException)]
+    for error in failed:
+        if isinstance(error, ClassChartsAuthenticationError):
+            raise error
+        if not isinstance(error, Exception):
+            raise error  # cancellation and the like are not ours to keep
+    client_errors = [e for e in failed if isinstance(e, ClassChartsError)]
+    if client_errors and len(client_errors) == len(jobs):
+        raise client_errors[0]  # an outage: the coordinator logs it once
+    fresh: dict[int, set[Dataset]] = {}
+    for (state, dataset), result in zip(jobs, results, strict=True):
+        if isinstance(result, BaseException):
+            _failed(state, dataset, result, now)
+        else:
+            fresh.setdefault(state.pupil.id, set()).add(dataset)
+    wait = max((retry_after(e) for e in client_errors), default=timedelta(0))
+    return wait, fresh
+
+
+async def _fetch(
+    client: ClassChartsClient,
+    seen: SeenItems,
+    state: PupilState,
+    dataset: Dataset,
+    now: datetime,
+) -> None:
+    """Fetch one dataset of one pupil and remember it."""
+    newest = seen.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
+    year = state.value(Dataset.BEHAVIOUR)
+    spec = DATASETS[dataset]
+    value = spec.clean(await spec.fetch(FetchContext(client, state, now, newest, year)))
+    if state.succeeded(dataset, value, now):
+        LOGGER.info("ClassCharts %s of pupil %s works again", dataset, state.pupil.id)
+
+
+def _failed(
+    state: PupilState, dataset: Dataset, error: BaseException, now: datetime
+) -> None:
+    """Remember a dataset's failure; log the first of a run only."""
+    if not state.failed(dataset, error, now):
+        return
+    pupil_id = state.pupil.id
+    if isinstance(error, ClassChartsError):
+        LOGGER.warning(
+            "ClassCharts %s of pupil %s failed; keeping the last data for %s: %s",
+            dataset,
+            pupil_id,
+            DATASETS[dataset].keep_last_value,
+            error,
+        )
+    else:  # a bug or an answer nobody foresaw: one traceback, not one a poll
+        LOGGER.warning(
+            "Reading ClassCharts %s of pupil %s failed; keeping the last data",
+            dataset,
+            pupil_id,
+            exc_info=error,
+        )
+
+
+def retry_after(err: ClassChartsError) -> timedelta:
+    """How long a rate-limited server asked us to wait (the client caps it)."""
+    if isinstance(err, ClassChartsRateLimitError) and err.retry_after:
+        return timedelta(seconds=err.retry_after)
+    return timedelta(0)

@@ -1,0 +1,92 @@
+"""What the coordinator remembers about each dataset of each pupil between polls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .client import Pupil
+from .clock import instant
+from .datasets import DATASETS, Dataset
+from .timetable import TimetableCache
+
+
+@dataclass(slots=True)
+class DatasetState:
+    """The last good value of one dataset, and since when it fails."""
+
+    value: Any = None
+    fetched_at: datetime | None = None  # the last success
+    failing_since: datetime | None = None
+    error: str | None = None  # the last failure, for diagnostics (no values)
+
+    def shown_until(self, dataset: Dataset) -> datetime | None:
+        """When a failing dataset's last value stops being shown (None: not failing)."""
+        if self.failing_since is None:
+            return None
+        return self.failing_since + DATASETS[dataset].keep_last_value
+
+    def usable(self, dataset: Dataset, now: datetime) -> bool:
+        """Fetched once, and not failing for longer than its row allows."""
+        if self.fetched_at is None:
+            return False
+        until = self.shown_until(dataset)
+        return until is None or instant(now) < instant(until)
+
+
+@dataclass(slots=True)
+class PupilState:
+    """One pupil: the datasets, and the timetable day cache."""
+
+    pupil: Pupil
+    timetable: TimetableCache
+    datasets: dict[Dataset, DatasetState] = field(default_factory=dict)
+    # Datasets the next poll fetches whatever the schedule says (after a change).
+    forced: set[Dataset] = field(default_factory=set)
+
+    def _of(self, dataset: Dataset) -> DatasetState:
+        return self.datasets.setdefault(dataset, DatasetState())
+
+    def value(self, dataset: Dataset) -> Any:
+        """The last good value (``None`` when never fetched)."""
+        state = self.datasets.get(dataset)
+        return state.value if state else None
+
+    def fetched(self) -> dict[Dataset, datetime]:
+        """When each dataset last worked."""
+        return {
+            dataset: state.fetched_at
+            for dataset, state in self.datasets.items()
+            if state.fetched_at is not None and dataset not in self.forced
+        }
+
+    def usable(self, now: datetime) -> dict[Dataset, datetime | None]:
+        """The datasets whose values may be shown at ``now``, and until when."""
+        return {
+            dataset: state.shown_until(dataset)
+            for dataset, state in self.datasets.items()
+            if state.usable(dataset, now)
+        }
+
+    def succeeded(self, dataset: Dataset, value: Any, now: datetime) -> bool:
+        """Remember a good value; say whether the dataset was failing."""
+        state = self._of(dataset)
+        was_failing = state.failing_since is not None
+        state.value, state.fetched_at = value, now
+        self.forced.discard(dataset)
+        state.failing_since = state.error = None
+        return was_failing
+
+    def failed(self, dataset: Dataset, error: BaseException, now: datetime) -> bool:
+        """Remember a failure; say whether it is the first of a run."""
+        state = self._of(dataset)
+        first = state.failing_since is None
+        if first:
+            state.failing_since = now
+        state.error = type(error).__name__
+        return first
+
+    def invalidate(self, dataset: Dataset) -> None:
+        """Make the next poll fetch ``dataset`` again; its value stays meanwhile."""
+        self.forced.add(dataset)
