@@ -79,6 +79,36 @@ async def test_a_lesson_across_the_autumn_clock_change(
     assert hass_london.states.get(CURRENT).state == "unknown"
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-10-25T01:20:00+01:00", "2026-10-25T01:10:00+00:00"),
+        # Without offsets: the end can only be the second 01:10 of the night.
+        ("2026-10-25T01:20:00", "2026-10-25T01:10:00"),
+    ],
+    ids=["offsets", "wall_clock"],
+)
+async def test_a_lesson_that_ends_before_it_starts_by_the_wall_clock(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    start: str,
+    end: str,
+) -> None:
+    """01:20 BST to 01:10 GMT is a 50-minute lesson, not a reversed one."""
+    freezer.move_to(datetime(2026, 10, 25, 0, 0, tzinfo=UTC))  # 01:00 BST
+    fake.set_response("timetable", one_lesson(fake, start, end), times=None)
+    await setup_entry(hass_london, student_entry)
+    lesson = hass_london.states.get(CURRENT.replace("current", "next"))
+    assert lesson.state == "Astronomy"
+    assert lesson.attributes["end"] == "2026-10-25T01:10:00+00:00"
+    await advance(hass_london, freezer, timedelta(minutes=45))  # 01:45 BST
+    assert hass_london.states.get(CURRENT).state == "Astronomy"
+    await advance(hass_london, freezer, timedelta(minutes=30))  # 01:15 GMT
+    assert hass_london.states.get(CURRENT).state == "unknown"
+
+
 @pytest.fixture
 async def summer_utc(
     hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch

@@ -7,7 +7,7 @@ raises ``ShapeError`` when the value cannot be read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Self
 
@@ -144,7 +144,12 @@ class Lesson:
         obj = as_object(value, "lesson")
         start = parse_datetime(obj.get("start_time"), "start_time", zone)
         end = parse_datetime(obj.get("end_time"), "end_time", zone)
-        if end < start:
+        # Instants, not wall clocks: datetimes of one zone compare by wall clock,
+        # so 01:20 BST to 01:10 GMT on the autumn night would look reversed.
+        if end.astimezone(UTC) < start.astimezone(UTC):
+            # A time without an offset in the repeated hour: the second 01:10.
+            end = end.replace(fold=1)
+        if end.astimezone(UTC) < start.astimezone(UTC):
             raise ShapeError("lesson ends before it starts")
         return cls(
             subject=text(obj, "subject_name") or text(obj, "lesson_name"),
