@@ -1,10 +1,12 @@
 """One poll's fetches: every due dataset of every pupil at once, each failing alone.
 
-The poll as a whole fails (and the coordinator logs it once) when the
-credentials are refused, or when every call failed with a client error: that
-is ClassCharts down, or its login answer unusable. Any other failure of a
-dataset, including a bug in reading it, keeps that dataset's last value for
-its row's time, is logged once per run of failures, and the rest counts.
+The poll as a whole fails (and the coordinator logs it once) when the login
+fails (refused credentials, ClassCharts down, its login answer unusable), or
+when every call failed because ClassCharts could not be reached or asked us to
+wait. Any other failure of a dataset, an unusable answer or a bug in reading
+it included, keeps that dataset's last value for its row's time, is logged
+once per run of failures, and the rest counts: even when it was the only call
+of the poll.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from datetime import datetime, timedelta
 from .client import (
     ClassChartsAuthenticationError,
     ClassChartsClient,
+    ClassChartsConnectionError,
     ClassChartsError,
     ClassChartsRateLimitError,
+    ClassChartsSessionError,
 )
 from .const import LOGGER
 from .data import EventKind
@@ -48,6 +52,8 @@ async def fetch_due(
             state.fetched(),
         )
     ]
+    if jobs:
+        await client.ensure_session()  # a failed login fails the poll, here
     results = await asyncio.gather(
         *(_fetch(client, seen, state, dataset, now) for state, dataset in jobs),
         return_exceptions=True,
@@ -59,8 +65,9 @@ async def fetch_due(
         if not isinstance(error, Exception):
             raise error  # cancellation and the like are not ours to keep
     client_errors = [e for e in failed if isinstance(e, ClassChartsError)]
-    if client_errors and len(client_errors) == len(jobs):
-        raise client_errors[0]  # an outage: the coordinator logs it once
+    unreachable = [e for e in client_errors if _is_outage(e)]
+    if unreachable and len(unreachable) == len(jobs):
+        raise unreachable[0]  # an outage: the coordinator logs it once
     fresh: dict[int, set[Dataset]] = {}
     for (state, dataset), result in zip(jobs, results, strict=True):
         if isinstance(result, BaseException):
@@ -109,6 +116,17 @@ def _failed(
             pupil_id,
             exc_info=error,
         )
+
+
+def _is_outage(err: ClassChartsError) -> bool:
+    """Whether the error says ClassCharts is out of reach, not one answer bad."""
+    return isinstance(
+        err,
+        ClassChartsAuthenticationError
+        | ClassChartsConnectionError
+        | ClassChartsRateLimitError
+        | ClassChartsSessionError,
+    )
 
 
 def retry_after(err: ClassChartsError) -> timedelta:

@@ -105,15 +105,24 @@ async def test_malformed_answer_is_logged_once_with_context(
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A body that is not JSON names the endpoint in one log line."""
+    """A body that is not JSON fails its dataset alone, named in one log line.
+
+    During lessons the activity feed may be the only call of a poll: the poll
+    still works, the points keep their last value, and nothing else goes.
+    """
     await setup_entry(hass_london, student_entry)
+    points = "sensor.ada_example_positive_points_today"
+    before = hass_london.states.get(points).state
     fake.fail_next(count=3, html=True, path_contains="activity")
     for _ in range(3):
         await advance(hass_london, freezer, timedelta(minutes=11))
-    failures = [r.message for r in caplog.records if "Error fetching" in r.message]
+    failures = [r.message for r in caplog.records if "failed; keeping" in r.message]
     assert len(failures) == 1
     assert "activity" in failures[0]
     assert "not JSON" in failures[0]
+    assert not [r for r in caplog.records if "Error fetching" in r.message]
+    assert hass_london.states.get(NEXT_LESSON).state != STATE_UNAVAILABLE
+    assert hass_london.states.get(points).state == before
 
 
 async def test_new_child_gets_a_device(

@@ -169,6 +169,15 @@ class ClassChartsSession:
         assert self.account is not None  # noqa: S101  # set by the ping
         return self.account
 
+    async def ensure_session(self) -> None:
+        """Have an active session: log in or renew only when needed.
+
+        Lets a caller that is about to make several calls tell a failed login
+        from a failed call: the login's error comes from here.
+        """
+        async with boundary("login", self.call_deadline):
+            await self._ensure_active()
+
     async def _ensure_active(self, refused_generation: int | None = None) -> None:
         """Make the session active: log in, or renew the token, under the one lock.
 
