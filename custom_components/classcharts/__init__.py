@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+import functools
 
 from aiohttp import ClientSession, DummyCookieJar
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
@@ -57,6 +58,12 @@ def credentials_from_data(data: dict[str, str]) -> Credentials:
     return ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD])
 
 
+@functools.cache
+def _warn_other_base_url(base_url: str) -> None:
+    """Say once per process (and address) that this is not the real ClassCharts."""
+    LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
+
+
 def create_client(
     hass: HomeAssistant, credentials: Credentials, *, for_flow: bool = False
 ) -> ClassChartsClient:
@@ -68,7 +75,7 @@ def create_client(
     """
     base_url = classcharts_base_url()
     if base_url != DEFAULT_BASE_URL:
-        LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
+        _warn_other_base_url(base_url)
     if for_flow:
         session = hass.data.get(FLOW_SESSION)
         if session is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 import re
 from typing import Any
 
@@ -17,9 +17,9 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.selector import (
-    DateSelector,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -31,6 +31,7 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from . import create_client
+from .birth_date import parse_date_of_birth
 from .client import (
     Account,
     AccountType,
@@ -54,6 +55,7 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .coordinator import device_identifier
 
 MAX_PASSWORD_LENGTH = 256
 PUPIL_CODE = re.compile(r"^[A-Z0-9]{4,20}$")
@@ -63,7 +65,13 @@ OLDEST_DATE_OF_BIRTH = date(1900, 1, 1)
 STUDENT_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CODE): TextSelector(),
-        vol.Required(CONF_DATE_OF_BIRTH): DateSelector(),
+        # A text field of type "date": the browser's own date input, typed
+        # day first in a UK browser (dd/mm/yyyy) or picked from its calendar,
+        # empty until then. The date selector could only be picked (year,
+        # then month by month) and showed today's date before anything was chosen.
+        vol.Required(CONF_DATE_OF_BIRTH): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.DATE, autocomplete="bday")
+        ),
     }
 )
 PARENT_SCHEMA = vol.Schema(
@@ -85,28 +93,34 @@ def _schema(account_type: AccountType) -> vol.Schema:
 
 
 def parse_credentials(
-    account_type: AccountType, user_input: Mapping[str, Any]
+    account_type: AccountType, user_input: Mapping[str, Any], time_zone: tzinfo
 ) -> tuple[Credentials | None, dict[str, str]]:
-    """Check the form before anything is sent; return credentials or errors."""
+    """Check the form before anything is sent; return credentials or errors.
+
+    Every field is checked, so that all the form's messages show at once.
+    """
+    errors: dict[str, str] = {}
     if account_type is AccountType.STUDENT:
         code = normalise_pupil_code(str(user_input.get(CONF_CODE, "")))
         if not PUPIL_CODE.fullmatch(code):
-            return None, {CONF_CODE: "invalid_code"}
-        try:
-            born = date.fromisoformat(str(user_input.get(CONF_DATE_OF_BIRTH, "")))
-        except ValueError:
-            return None, {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"}
-        if not OLDEST_DATE_OF_BIRTH <= born < dt_util.now().date():
-            return None, {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"}
+            errors[CONF_CODE] = "invalid_code"
+        born = parse_date_of_birth(user_input.get(CONF_DATE_OF_BIRTH, ""), time_zone)
+        today = datetime.now(time_zone).date()
+        if born is None or not OLDEST_DATE_OF_BIRTH <= born < today:
+            errors[CONF_DATE_OF_BIRTH] = "invalid_date_of_birth"
+        if errors or born is None:
+            return None, errors
         return StudentCredentials(code=code, date_of_birth=born), {}
     email = str(user_input.get(CONF_EMAIL, "")).strip()
     password = str(user_input.get(CONF_PASSWORD, ""))
     if not EMAIL.fullmatch(email):
-        return None, {CONF_EMAIL: "invalid_email"}
+        errors[CONF_EMAIL] = "invalid_email"
     if not password:
-        return None, {CONF_PASSWORD: "empty_password"}
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return None, {CONF_PASSWORD: "password_too_long"}
+        errors[CONF_PASSWORD] = "empty_password"
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        errors[CONF_PASSWORD] = "password_too_long"
+    if errors:
+        return None, errors
     return ParentCredentials(email=email, password=password), {}
 
 
@@ -127,19 +141,62 @@ def entry_data(credentials: Credentials) -> dict[str, str]:
 
 def account_unique_id(account: Account) -> str:
     """The config entry's unique id: the ClassCharts account."""
-    return f"{account.type.value}-{account.id}"
+    return _unique_id(account.type, account.id)
 
 
-def _pupil_selector(pupils: list[Pupil]) -> SelectSelector:
+def _unique_id(account_type: AccountType, account_id: int) -> str:
+    # A student account's id is its pupil's id.
+    return f"{account_type.value}-{account_id}"
+
+
+def students_with_own_login(hass: HomeAssistant) -> set[int]:
+    """The pupils whose own student login is already set up."""
+    unique_ids = {
+        entry.unique_id for entry in hass.config_entries.async_entries(DOMAIN)
+    }
+    return {
+        int(unique_id.removeprefix(prefix))
+        for unique_id in unique_ids
+        if unique_id
+        and unique_id.startswith(prefix := f"{AccountType.STUDENT.value}-")
+        and unique_id.removeprefix(prefix).isdecimal()
+    }
+
+
+def parent_logins_of(hass: HomeAssistant, pupil_id: int) -> list[str]:
+    """The titles of the parent logins that already show this pupil."""
+    devices = dr.async_get(hass)
+    return [
+        entry.title
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.data.get(CONF_ACCOUNT_TYPE) == AccountType.PARENT
+        and pupil_id not in entry.options.get(CONF_EXCLUDED_PUPILS, [])
+        and devices.async_get_device(identifiers={device_identifier(entry, pupil_id)})
+        is not None
+    ]
+
+
+def _pupil_selector(pupils: list[Pupil], own_login: set[int]) -> SelectSelector:
     return SelectSelector(
         SelectSelectorConfig(
             options=[
-                SelectOptionDict(value=str(pupil.id), label=pupil.name)
+                SelectOptionDict(
+                    value=str(pupil.id),
+                    label=(
+                        f"{pupil.name} (student login already added)"
+                        if pupil.id in own_login
+                        else pupil.name
+                    ),
+                )
                 for pupil in pupils
             ],
             multiple=True,
         )
     )
+
+
+def _names(pupils: list[Pupil], ids: set[int]) -> str:
+    return ", ".join(pupil.name for pupil in pupils if pupil.id in ids) or "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +234,9 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, account_type: AccountType, user_input: Mapping[str, Any]
     ) -> tuple[_Login | None, dict[str, str]]:
         """Validate the form and log in; return the login or the form errors."""
-        credentials, errors = parse_credentials(account_type, user_input)
+        credentials, errors = parse_credentials(
+            account_type, user_input, dt_util.get_default_time_zone()
+        )
         if credentials is None:
             return None, errors
         client = create_client(self.hass, credentials, for_flow=True)
@@ -208,10 +267,30 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
             if login is not None:
                 await self.async_set_unique_id(account_unique_id(login.account))
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=login.account.name, data=entry_data(login.credentials)
-                )
+                self._login = login
+                return await self.async_step_student_and_parent()
         return self._show(AccountType.STUDENT, "student", user_input, errors)
+
+    async def async_step_student_and_parent(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say so when a parent login already shows this pupil; then add the entry."""
+        login = self._login
+        if login is None:  # pragma: no cover - only reached after a login
+            return self.async_abort(reason="unknown")
+        parents = parent_logins_of(self.hass, login.account.id)
+        if user_input is None and parents:
+            return self.async_show_form(
+                step_id="student_and_parent",
+                data_schema=vol.Schema({}),
+                description_placeholders={
+                    "name": login.account.name,
+                    "parents": ", ".join(parents),
+                },
+            )
+        return self.async_create_entry(
+            title=login.account.name, data=entry_data(login.credentials)
+        )
 
     async def async_step_parent(
         self, user_input: dict[str, Any] | None = None
@@ -237,7 +316,11 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_pupils(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Choose which children to include (all by default)."""
+        """Choose which children to include.
+
+        All by default, except a child whose own student login is already set
+        up: that child would otherwise get a second, identical device.
+        """
         errors: dict[str, str] = {}
         if user_input is not None:
             chosen = set(user_input.get(CONF_PUPILS, []))
@@ -249,16 +332,23 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
                     options={CONF_EXCLUDED_PUPILS: excluded},
                 )
             errors = {CONF_PUPILS: "no_pupils_selected"}
+        own_login = students_with_own_login(self.hass)
         return self.async_show_form(
             step_id="pupils",
             data_schema=vol.Schema(
                 {
                     vol.Required(
-                        CONF_PUPILS, default=[str(p.id) for p in self._pupils]
-                    ): _pupil_selector(self._pupils)
+                        CONF_PUPILS,
+                        default=[
+                            str(p.id) for p in self._pupils if p.id not in own_login
+                        ],
+                    ): _pupil_selector(self._pupils, own_login)
                 }
             ),
             errors=errors,
+            description_placeholders={
+                "student_logins": _names(self._pupils, own_login)
+            },
         )
 
     async def async_step_reauth(
@@ -366,11 +456,15 @@ class ClassChartsOptionsFlow(OptionsFlowWithReload):
                 )
             errors = {CONF_PUPILS: "no_pupils_selected"}
         included = [str(p.id) for p in pupils if p.id not in excluded]
+        own_login = students_with_own_login(self.hass)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({vol.Required(CONF_PUPILS): _pupil_selector(pupils)}),
+                vol.Schema(
+                    {vol.Required(CONF_PUPILS): _pupil_selector(pupils, own_login)}
+                ),
                 {CONF_PUPILS: included},
             ),
             errors=errors,
+            description_placeholders={"student_logins": _names(pupils, own_login)},
         )
