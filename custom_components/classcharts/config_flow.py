@@ -65,13 +65,15 @@ OLDEST_DATE_OF_BIRTH = date(1900, 1, 1)
 STUDENT_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_CODE): TextSelector(),
-        # A text field of type "date": the browser's own date input, typed
-        # day first in a UK browser (dd/mm/yyyy) or picked from its calendar,
-        # empty until then. The date selector could only be picked (year,
-        # then month by month) and showed today's date before anything was chosen.
-        vol.Required(CONF_DATE_OF_BIRTH): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.DATE, autocomplete="bday")
-        ),
+        # A plain text field, typed day first as on the school's letter
+        # (14/03/2012) in every browser. Not the date selector: it cannot be
+        # typed into and opens on today, so a birth date takes a year heading
+        # and month after month of clicks. Not a text field of type "date"
+        # either: its order follows the browser's locale (mm/dd/yyyy in many)
+        # and Home Assistant's text field hides its calendar button.
+        # parse_date_of_birth also reads what date widgets send (ISO dates
+        # and datetimes), so any frontend or script works.
+        vol.Required(CONF_DATE_OF_BIRTH): TextSelector(),
     }
 )
 PARENT_SCHEMA = vol.Schema(

@@ -678,15 +678,16 @@ async def test_date_of_birth_forms_understood(
     assert result["data"][CONF_DATE_OF_BIRTH] == STUDENT_DOB.isoformat() == "2012-03-14"
 
 
-async def test_date_of_birth_field_is_an_empty_date_input(
+async def test_date_of_birth_field_is_an_empty_text_field(
     hass: HomeAssistant, fake: FakeClassCharts
 ) -> None:
-    """The field is the browser's date input (typed or picked), never pre-filled."""
+    """The field is typed (DD/MM/YYYY in any browser), never pre-filled."""
     result = await start(hass, fake, "student")
     schema = result["data_schema"]
     assert schema is not None
     selectors = {str(key): value for key, value in schema.schema.items()}
-    assert selectors[CONF_DATE_OF_BIRTH].config["type"] == "date"
+    text = selectors[CONF_DATE_OF_BIRTH].serialize()["selector"]["text"]
+    assert text.get("type", "text") == "text"
     assert CONF_DATE_OF_BIRTH not in defaults(result)
     assert CONF_DATE_OF_BIRTH not in suggested(result)
 
