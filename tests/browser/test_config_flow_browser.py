@@ -22,6 +22,7 @@ from tests.fake_server import (
     STUDENT_CODE,
     STUDENT_DOB,
 )
+from tests.fake_server.data import PARENT_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -117,7 +118,7 @@ async def test_parent_children_choice(stack: Stack) -> None:
         await open_add_integration(page, stack)
         await page.get_by_text("Parent (email address and password)").click()
         await page.get_by_label("Email").fill(PARENT_EMAIL)
-        await page.get_by_label("Password").fill(PARENT_PASSWORD)
+        await page.get_by_role("textbox", name="Password").fill(PARENT_PASSWORD)
         await submit(page)
         ada = page.get_by_label("Ada Example (student login already added)")
         ben = page.get_by_label("Ben Example")
@@ -131,7 +132,7 @@ async def test_parent_children_choice(stack: Stack) -> None:
         entries = await api.get(
             "/api/config/config_entries/entry", domain="classcharts"
         )
-        parent = next(e for e in entries if e["unique_id"].startswith("parent-"))
+        parent = next(e for e in entries if e["title"] == PARENT_NAME)
         options = await api.ws(
             {"type": "config_entries/get_single", "entry_id": parent["entry_id"]}
         )
@@ -154,8 +155,9 @@ async def test_reconfigure_student(stack: Stack) -> None:
     entry_id = student["result"]["entry_id"]
     async with browser_page(stack) as page:
         await page.goto(f"{stack.url}/config/integrations/integration/classcharts")
-        await page.get_by_role("button", name="Menu").first.click()
-        await page.get_by_role("menuitem", name="Reconfigure").click()
+        row = page.locator("ha-config-entry-row").first
+        await row.locator("ha-dropdown").first.locator("ha-icon-button").first.click()
+        await page.get_by_text("Reconfigure", exact=True).click()
         date_field = page.get_by_label(DATE_LABEL)
         await expect(date_field).to_have_value("")
         await expect(page.get_by_label("Pupil code")).to_have_value("")
