@@ -476,9 +476,13 @@ class HomeAssistantApi:
         form = await self.flow_step(menu["flow_id"], {"next_step_id": "student"})
         assert form["type"] == "form", form
         assert form["step_id"] == "student", form
-        return await self.flow_step(
+        result = await self.flow_step(
             form["flow_id"], {"code": code, "date_of_birth": date_of_birth}
         )
+        if result.get("step_id") == "student_and_parent":
+            # The child is already shown through a parent login: go on anyway.
+            result = await self.flow_step(result["flow_id"], {})
+        return result
 
     async def add_parent(
         self, email: str, password: str, pupils: list[str] | None = None
