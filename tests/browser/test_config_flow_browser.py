@@ -76,8 +76,8 @@ async def test_student_typed_date_of_birth(stack: Stack) -> None:
         await submit(page)
         await expect(page.get_by_text(CODE_ERROR)).to_be_visible()
         await expect(page.get_by_text(DATE_ERROR)).to_be_visible()
-        await fill_student_form(page, STUDENT_CODE.lower(), f"{STUDENT_DOB:%d/%m/%Y}")
         await shoot(page, "config-flow-student.png")
+        await fill_student_form(page, STUDENT_CODE.lower(), f"{STUDENT_DOB:%d/%m/%Y}")
         await submit(page)
         await finish(page, "Student login")
         async with api_of(stack) as api:
