@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
-import re
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -17,21 +15,11 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.selector import (
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from . import create_client
-from .birth_date import parse_date_of_birth
 from .client import (
     Account,
     AccountType,
@@ -43,162 +31,21 @@ from .client import (
     Credentials,
     ParentCredentials,
     Pupil,
-    StudentCredentials,
-    normalise_pupil_code,
 )
 from .const import (
     CONF_ACCOUNT_TYPE,
-    CONF_CODE,
-    CONF_DATE_OF_BIRTH,
     CONF_EXCLUDED_PUPILS,
     CONF_PUPILS,
     DOMAIN,
     LOGGER,
 )
-from .coordinator import device_identifier
-
-MAX_PASSWORD_LENGTH = 256
-PUPIL_CODE = re.compile(r"^[A-Z0-9]{4,20}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-OLDEST_DATE_OF_BIRTH = date(1900, 1, 1)
-
-STUDENT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_CODE): TextSelector(),
-        # A plain text field, typed day first as on the school's letter
-        # (14/03/2012) in every browser. Not the date selector: it cannot be
-        # typed into and opens on today, so a birth date takes a year heading
-        # and month after month of clicks. Not a text field of type "date"
-        # either: its order follows the browser's locale (mm/dd/yyyy in many)
-        # and Home Assistant's text field hides its calendar button.
-        # parse_date_of_birth also reads what date widgets send (ISO dates
-        # and datetimes), so any frontend or script works.
-        vol.Required(CONF_DATE_OF_BIRTH): TextSelector(),
-    }
+from .login_form import account_unique_id, entry_data, login_schema, parse_credentials
+from .two_logins import (
+    names_of,
+    parent_logins_of,
+    pupil_selector,
+    students_with_own_login,
 )
-PARENT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_EMAIL): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
-        ),
-        vol.Required(CONF_PASSWORD): TextSelector(
-            TextSelectorConfig(
-                type=TextSelectorType.PASSWORD, autocomplete="current-password"
-            )
-        ),
-    }
-)
-
-
-def _schema(account_type: AccountType) -> vol.Schema:
-    return STUDENT_SCHEMA if account_type is AccountType.STUDENT else PARENT_SCHEMA
-
-
-def parse_credentials(
-    account_type: AccountType, user_input: Mapping[str, Any], time_zone: tzinfo
-) -> tuple[Credentials | None, dict[str, str]]:
-    """Check the form before anything is sent; return credentials or errors.
-
-    Every field is checked, so that all the form's messages show at once.
-    """
-    errors: dict[str, str] = {}
-    if account_type is AccountType.STUDENT:
-        code = normalise_pupil_code(str(user_input.get(CONF_CODE, "")))
-        if not PUPIL_CODE.fullmatch(code):
-            errors[CONF_CODE] = "invalid_code"
-        born = parse_date_of_birth(user_input.get(CONF_DATE_OF_BIRTH, ""), time_zone)
-        today = datetime.now(time_zone).date()
-        if born is None or not OLDEST_DATE_OF_BIRTH <= born < today:
-            errors[CONF_DATE_OF_BIRTH] = "invalid_date_of_birth"
-        if errors or born is None:
-            return None, errors
-        return StudentCredentials(code=code, date_of_birth=born), {}
-    email = str(user_input.get(CONF_EMAIL, "")).strip()
-    password = str(user_input.get(CONF_PASSWORD, ""))
-    if not EMAIL.fullmatch(email):
-        errors[CONF_EMAIL] = "invalid_email"
-    if not password:
-        errors[CONF_PASSWORD] = "empty_password"
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        errors[CONF_PASSWORD] = "password_too_long"
-    if errors:
-        return None, errors
-    return ParentCredentials(email=email, password=password), {}
-
-
-def entry_data(credentials: Credentials) -> dict[str, str]:
-    """What a config entry stores: the account type and its credentials."""
-    if isinstance(credentials, StudentCredentials):
-        return {
-            CONF_ACCOUNT_TYPE: AccountType.STUDENT.value,
-            CONF_CODE: credentials.code,
-            CONF_DATE_OF_BIRTH: credentials.date_of_birth.isoformat(),
-        }
-    return {
-        CONF_ACCOUNT_TYPE: AccountType.PARENT.value,
-        CONF_EMAIL: credentials.email,
-        CONF_PASSWORD: credentials.password,
-    }
-
-
-def account_unique_id(account: Account) -> str:
-    """The config entry's unique id: the ClassCharts account."""
-    return _unique_id(account.type, account.id)
-
-
-def _unique_id(account_type: AccountType, account_id: int) -> str:
-    # A student account's id is its pupil's id.
-    return f"{account_type.value}-{account_id}"
-
-
-def students_with_own_login(hass: HomeAssistant) -> set[int]:
-    """The pupils whose own student login is already set up."""
-    unique_ids = {
-        entry.unique_id for entry in hass.config_entries.async_entries(DOMAIN)
-    }
-    return {
-        int(unique_id.removeprefix(prefix))
-        for unique_id in unique_ids
-        if unique_id
-        and unique_id.startswith(prefix := f"{AccountType.STUDENT.value}-")
-        and unique_id.removeprefix(prefix).isdecimal()
-    }
-
-
-def parent_logins_of(hass: HomeAssistant, pupil_id: int) -> list[str]:
-    """The titles of the parent logins that already show this pupil."""
-    devices = dr.async_get(hass)
-    return [
-        entry.title
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        if entry.data.get(CONF_ACCOUNT_TYPE) == AccountType.PARENT
-        and pupil_id not in entry.options.get(CONF_EXCLUDED_PUPILS, [])
-        and devices.async_get_device(identifiers={device_identifier(entry, pupil_id)})
-        is not None
-    ]
-
-
-def _pupil_selector(pupils: list[Pupil], own_login: set[int]) -> SelectSelector:
-    return SelectSelector(
-        SelectSelectorConfig(
-            options=[
-                SelectOptionDict(
-                    value=str(pupil.id),
-                    label=(
-                        f"{pupil.name} (student login already added)"
-                        if pupil.id in own_login
-                        else pupil.name
-                    ),
-                )
-                for pupil in pupils
-            ],
-            multiple=True,
-        )
-    )
-
-
-def _names(pupils: list[Pupil], ids: set[int]) -> str:
-    return ", ".join(pupil.name for pupil in pupils if pupil.id in ids) or "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,12 +191,12 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
                         default=[
                             str(p.id) for p in self._pupils if p.id not in own_login
                         ],
-                    ): _pupil_selector(self._pupils, own_login)
+                    ): pupil_selector(self._pupils, own_login)
                 }
             ),
             errors=errors,
             description_placeholders={
-                "student_logins": _names(self._pupils, own_login)
+                "student_logins": names_of(self._pupils, own_login)
             },
         )
 
@@ -416,7 +263,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                _schema(account_type), suggested
+                login_schema(account_type), suggested
             ),
             errors=errors,
             description_placeholders={"name": name},
@@ -463,10 +310,10 @@ class ClassChartsOptionsFlow(OptionsFlowWithReload):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(
-                    {vol.Required(CONF_PUPILS): _pupil_selector(pupils, own_login)}
+                    {vol.Required(CONF_PUPILS): pupil_selector(pupils, own_login)}
                 ),
                 {CONF_PUPILS: included},
             ),
             errors=errors,
-            description_placeholders={"student_logins": _names(pupils, own_login)},
+            description_placeholders={"student_logins": names_of(pupils, own_login)},
         )
