@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+import functools
 
 from aiohttp import ClientSession, DummyCookieJar
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
@@ -65,6 +66,12 @@ def credentials_from_data(data: dict[str, str]) -> Credentials:
     return ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD])
 
 
+@functools.cache
+def _warn_other_base_url(base_url: str) -> None:
+    """Say once per process (and address) that this is not the real ClassCharts."""
+    LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
+
+
 def create_client(
     hass: HomeAssistant, credentials: Credentials, *, for_flow: bool = False
 ) -> ClassChartsClient:
@@ -77,11 +84,9 @@ def create_client(
     if BASE_URL not in hass.data:
         # Read once per start: the address cannot change under a running entry.
         hass.data[BASE_URL] = classcharts_base_url()
-        if hass.data[BASE_URL] != DEFAULT_BASE_URL:
-            LOGGER.warning(
-                "Using ClassCharts at %s (set by %s)", hass.data[BASE_URL], BASE_URL_ENV
-            )
     base_url = hass.data[BASE_URL]
+    if base_url != DEFAULT_BASE_URL:
+        _warn_other_base_url(base_url)
     if for_flow:
         session = hass.data.get(FLOW_SESSION)
         if session is None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-import re
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -18,15 +16,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
-from homeassistant.helpers.selector import (
-    DateSelector,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 from homeassistant.util import dt as dt_util
 
 from . import create_client
@@ -42,13 +31,9 @@ from .client import (
     Credentials,
     ParentCredentials,
     Pupil,
-    StudentCredentials,
-    normalise_pupil_code,
 )
 from .const import (
     CONF_ACCOUNT_TYPE,
-    CONF_CODE,
-    CONF_DATE_OF_BIRTH,
     CONF_EXCLUDED_PUPILS,
     CONF_PUPILS,
     DOMAIN,
@@ -56,93 +41,14 @@ from .const import (
     ENTRY_VERSION,
     LOGGER,
 )
+from .login_form import account_unique_id, entry_data, login_schema, parse_credentials
 from .schema import vol
-
-MAX_PASSWORD_LENGTH = 256
-PUPIL_CODE = re.compile(r"^[A-Z0-9]{4,20}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-OLDEST_DATE_OF_BIRTH = date(1900, 1, 1)
-
-STUDENT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_CODE): TextSelector(),
-        vol.Required(CONF_DATE_OF_BIRTH): DateSelector(),
-    }
+from .two_logins import (
+    names_of,
+    parent_logins_of,
+    pupil_selector,
+    students_with_own_login,
 )
-PARENT_SCHEMA = vol.Schema(
-    {
-        vol.Required(CONF_EMAIL): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")
-        ),
-        vol.Required(CONF_PASSWORD): TextSelector(
-            TextSelectorConfig(
-                type=TextSelectorType.PASSWORD, autocomplete="current-password"
-            )
-        ),
-    }
-)
-
-
-def _schema(account_type: AccountType) -> vol.Schema:
-    return STUDENT_SCHEMA if account_type is AccountType.STUDENT else PARENT_SCHEMA
-
-
-def parse_credentials(
-    account_type: AccountType, user_input: Mapping[str, Any]
-) -> tuple[Credentials | None, dict[str, str]]:
-    """Check the form before anything is sent; return credentials or errors."""
-    if account_type is AccountType.STUDENT:
-        code = normalise_pupil_code(str(user_input.get(CONF_CODE, "")))
-        if not PUPIL_CODE.fullmatch(code):
-            return None, {CONF_CODE: "invalid_code"}
-        try:
-            born = date.fromisoformat(str(user_input.get(CONF_DATE_OF_BIRTH, "")))
-        except ValueError:
-            return None, {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"}
-        if not OLDEST_DATE_OF_BIRTH <= born < dt_util.now().date():
-            return None, {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"}
-        return StudentCredentials(code=code, date_of_birth=born), {}
-    email = str(user_input.get(CONF_EMAIL, "")).strip()
-    password = str(user_input.get(CONF_PASSWORD, ""))
-    if not EMAIL.fullmatch(email):
-        return None, {CONF_EMAIL: "invalid_email"}
-    if not password:
-        return None, {CONF_PASSWORD: "empty_password"}
-    if len(password) > MAX_PASSWORD_LENGTH:
-        return None, {CONF_PASSWORD: "password_too_long"}
-    return ParentCredentials(email=email, password=password), {}
-
-
-def entry_data(credentials: Credentials) -> dict[str, str]:
-    """What a config entry stores: the account type and its credentials."""
-    if isinstance(credentials, StudentCredentials):
-        return {
-            CONF_ACCOUNT_TYPE: AccountType.STUDENT.value,
-            CONF_CODE: credentials.code,
-            CONF_DATE_OF_BIRTH: credentials.date_of_birth.isoformat(),
-        }
-    return {
-        CONF_ACCOUNT_TYPE: AccountType.PARENT.value,
-        CONF_EMAIL: credentials.email,
-        CONF_PASSWORD: credentials.password,
-    }
-
-
-def account_unique_id(account: Account) -> str:
-    """The config entry's unique id: the ClassCharts account."""
-    return f"{account.type.value}-{account.id}"
-
-
-def _pupil_selector(pupils: list[Pupil]) -> SelectSelector:
-    return SelectSelector(
-        SelectSelectorConfig(
-            options=[
-                SelectOptionDict(value=str(pupil.id), label=pupil.name)
-                for pupil in pupils
-            ],
-            multiple=True,
-        )
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +87,9 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, account_type: AccountType, user_input: Mapping[str, Any]
     ) -> tuple[_Login | None, dict[str, str]]:
         """Validate the form and log in; return the login or the form errors."""
-        credentials, errors = parse_credentials(account_type, user_input)
+        credentials, errors = parse_credentials(
+            account_type, user_input, dt_util.get_default_time_zone()
+        )
         if credentials is None:
             return None, errors
         client = create_client(self.hass, credentials, for_flow=True)
@@ -215,10 +123,30 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
             if login is not None:
                 await self.async_set_unique_id(account_unique_id(login.account))
                 self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=login.account.name, data=entry_data(login.credentials)
-                )
+                self._login = login
+                return await self.async_step_student_and_parent()
         return self._show(AccountType.STUDENT, "student", user_input, errors)
+
+    async def async_step_student_and_parent(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say so when a parent login already shows this pupil; then add the entry."""
+        login = self._login
+        if login is None:  # pragma: no cover - only reached after a login
+            return self.async_abort(reason="unknown")
+        parents = parent_logins_of(self.hass, login.account.id)
+        if user_input is None and parents:
+            return self.async_show_form(
+                step_id="student_and_parent",
+                data_schema=vol.Schema({}),
+                description_placeholders={
+                    "name": login.account.name,
+                    "parents": ", ".join(parents),
+                },
+            )
+        return self.async_create_entry(
+            title=login.account.name, data=entry_data(login.credentials)
+        )
 
     async def async_step_parent(
         self, user_input: dict[str, Any] | None = None
@@ -244,7 +172,11 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_pupils(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Choose which children to include (all by default)."""
+        """Choose which children to include.
+
+        All by default, except a child whose own student login is already set
+        up: that child would otherwise get a second, identical device.
+        """
         errors: dict[str, str] = {}
         if user_input is not None:
             chosen = set(user_input.get(CONF_PUPILS, []))
@@ -256,16 +188,23 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
                     options={CONF_EXCLUDED_PUPILS: excluded},
                 )
             errors = {CONF_PUPILS: "no_pupils_selected"}
+        own_login = students_with_own_login(self.hass)
         return self.async_show_form(
             step_id="pupils",
             data_schema=vol.Schema(
                 {
                     vol.Required(
-                        CONF_PUPILS, default=[str(p.id) for p in self._pupils]
-                    ): _pupil_selector(self._pupils)
+                        CONF_PUPILS,
+                        default=[
+                            str(p.id) for p in self._pupils if p.id not in own_login
+                        ],
+                    ): pupil_selector(self._pupils, own_login)
                 }
             ),
             errors=errors,
+            description_placeholders={
+                "student_logins": names_of(self._pupils, own_login)
+            },
         )
 
     async def async_step_reauth(
@@ -331,7 +270,7 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                _schema(account_type), suggested
+                login_schema(account_type), suggested
             ),
             errors=errors,
             description_placeholders={"name": name},
@@ -373,11 +312,15 @@ class ClassChartsOptionsFlow(OptionsFlowWithReload):
                 )
             errors = {CONF_PUPILS: "no_pupils_selected"}
         included = [str(p.id) for p in pupils if p.id not in excluded]
+        own_login = students_with_own_login(self.hass)
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({vol.Required(CONF_PUPILS): _pupil_selector(pupils)}),
+                vol.Schema(
+                    {vol.Required(CONF_PUPILS): pupil_selector(pupils, own_login)}
+                ),
                 {CONF_PUPILS: included},
             ),
             errors=errors,
+            description_placeholders={"student_logins": names_of(pupils, own_login)},
         )

@@ -40,10 +40,12 @@ class ClassChartsEntity(CoordinatorEntity[ClassChartsCoordinator]):
             identifiers={device_identifier(entry, pupil.id)},
             name=line(pupil.name),
             manufacturer="ClassCharts",
+            # Which login the device comes from: the same child can be set up
+            # through both, and the two devices must be told apart.
             model=(
-                "Student account"
+                "Student login"
                 if coordinator.client.account_type is AccountType.STUDENT
-                else "Pupil"
+                else "Parent login"
             ),
             entry_type=DeviceEntryType.SERVICE,
         )

@@ -35,6 +35,7 @@ from .const import (
     LOGGER,
 )
 from .errors import setup_error
+from .login_form import account_unique_id
 
 if TYPE_CHECKING:
     from .client import ClassChartsClient
@@ -281,9 +282,6 @@ async def async_settle_migrated_entry(
         raise setup_error(err) from err
     # Read after the login: an old entry enabled meanwhile may have added a child.
     named: list[int] = entry.data[CONF_MIGRATED_PUPILS]
-    # config_flow imports this package, which imports this module.
-    from .config_flow import account_unique_id  # noqa: PLC0415
-
     unique_id = account_unique_id(account)
     owner = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, unique_id)
     if owner is not None and owner.entry_id != entry.entry_id:

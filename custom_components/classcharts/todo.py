@@ -32,6 +32,11 @@ def homework_item(homework: Homework) -> TodoItem:
     )
 
 
+def _same_text(edited: str | None, original: str | None) -> bool:
+    """Whether a description came back unchanged (a text box may rewrap it)."""
+    return (edited or "").split() == (original or "").split()
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: ClassChartsConfigEntry,
@@ -59,7 +64,14 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
         """Students may tick homework; a parent's list is read-only."""
         super().__init__(coordinator, pupil, "homework_todo", (Dataset.HOMEWORK,))
         if coordinator.client.account_type is AccountType.STUDENT:
-            self._attr_supported_features = TodoListEntityFeature.UPDATE_TODO_ITEM
+            # The frontend's edit dialog sends the description and due date
+            # back with every save; without these features Home Assistant
+            # refuses even a plain tick there. Real edits are refused below.
+            self._attr_supported_features = (
+                TodoListEntityFeature.UPDATE_TODO_ITEM
+                | TodoListEntityFeature.SET_DESCRIPTION_ON_ITEM
+                | TodoListEntityFeature.SET_DUE_DATE_ON_ITEM
+            )
 
     @property
     def todo_items(self) -> list[TodoItem]:
@@ -83,9 +95,16 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="homework_not_found"
             )
-        if item.summary != homework_item(homework).summary:
+        current = homework_item(homework)
+        if item.summary != current.summary:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="homework_read_only"
+            )
+        if item.due != current.due or not _same_text(
+            item.description, current.description
+        ):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="homework_set_by_teacher"
             )
         done = item.status == TodoItemStatus.COMPLETED
         if not done and homework.state == "completed" and not homework.ticked:

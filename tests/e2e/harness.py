@@ -39,8 +39,10 @@ DEMO_NAME = "Demo Owner"
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-password"
 
-# Only what the integration and the frontend need: nothing that installs
-# packages or reaches the internet (default_config would pull in both).
+# What default_config gives a user (logbook, history, automations and
+# blueprints, scripts, scenes, people and zones, sun, search, repairs) without
+# anything that installs packages or reaches the internet (default_config itself
+# would pull in both: cloud, backup, go2rtc, bluetooth, ...).
 CONFIGURATION_YAML = """\
 # Written by tests/e2e/harness.py for the ClassCharts demo; edit freely.
 homeassistant:
@@ -65,15 +67,38 @@ onboarding:
 auth:
 websocket_api:
 history:
+logbook:
+recorder:
+  purge_keep_days: 14
+automation: !include automations.yaml
+script: !include scripts.yaml
+scene: !include scenes.yaml
+blueprint:
+person:
+zone:
+sun:
+search:
+diagnostics:
+repairs:
+system_log:
+my:
 calendar:
 todo:
 sensor:
+event:
 
 logger:
   default: warning
   logs:
     custom_components.classcharts: debug
 """
+
+# What the UI editors save to (configuration.yaml includes them).
+INCLUDED_FILES = {
+    "automations.yaml": "[]\n",
+    "scripts.yaml": "{}\n",
+    "scenes.yaml": "[]\n",
+}
 
 
 @dataclass(frozen=True)
@@ -182,6 +207,10 @@ def prepare_config(config_dir: Path, port: int) -> None:
     config = config_dir / "configuration.yaml"
     if not config.exists():
         config.write_text(CONFIGURATION_YAML.format(port=port), encoding="utf-8")
+    for name, empty in INCLUDED_FILES.items():
+        included = config_dir / name
+        if not included.exists():
+            included.write_text(empty, encoding="utf-8")
     custom = config_dir / "custom_components"
     custom.mkdir(exist_ok=True)
     link = custom / "classcharts"
@@ -483,9 +512,13 @@ class HomeAssistantApi:
         form = await self.flow_step(menu["flow_id"], {"next_step_id": "student"})
         assert form["type"] == "form", form
         assert form["step_id"] == "student", form
-        return await self.flow_step(
+        result = await self.flow_step(
             form["flow_id"], {"code": code, "date_of_birth": date_of_birth}
         )
+        if result.get("step_id") == "student_and_parent":
+            # The child is already shown through a parent login: go on anyway.
+            result = await self.flow_step(result["flow_id"], {})
+        return result
 
     async def add_parent(
         self, email: str, password: str, pupils: list[str] | None = None
@@ -536,6 +569,30 @@ async def _onboard_cli(url: str, limit: float) -> None:
             await asyncio.sleep(0.3)
 
 
+async def _refresh_cli(url: str) -> None:
+    """Ask Home Assistant to poll every ClassCharts entry now (the demo's add)."""
+    async with aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=30)
+    ) as session:
+        api = HomeAssistantApi(session, url)
+        await api.login()
+        entries = await api.ws({"type": "config/entity_registry/list"})
+        first: dict[str, str] = {}
+        for entity in entries:
+            if entity.get("platform") == "classcharts" and not entity.get(
+                "disabled_by"
+            ):
+                first.setdefault(entity["config_entry_id"], entity["entity_id"])
+        if first:
+            await api.post(
+                "/api/services/homeassistant/update_entity",
+                {"entity_id": sorted(first.values())},
+            )
+        sys.stdout.write(
+            f"Asked Home Assistant to update {len(first)} ClassCharts login(s)\n"
+        )
+
+
 def main() -> None:
     """Command line for scripts/develop."""
     parser = argparse.ArgumentParser(prog="python -m tests.e2e.harness")
@@ -549,6 +606,8 @@ def main() -> None:
     sub.add_parser(
         "frontend-packages", help="install what the frontend needs, if missing"
     )
+    refresh = sub.add_parser("refresh", help="make every ClassCharts entry poll")
+    refresh.add_argument("url")
     args = parser.parse_args()
     if args.command == "frontend-packages":
         if frontend_packages_missing():
@@ -556,6 +615,8 @@ def main() -> None:
             install_frontend_packages()
     elif args.command == "prepare":
         prepare_config(args.config_dir, args.port)
+    elif args.command == "refresh":
+        asyncio.run(_refresh_cli(args.url))
     else:
         asyncio.run(_onboard_cli(args.url, args.timeout))
 

@@ -13,7 +13,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResult, FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -515,9 +515,31 @@ async def test_timeout(
             {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
         ),
         (
-            # Accepted by the date selector, but not an ISO date.
-            {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "2012-3-14"},
+            {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "not a date"},
             {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
+        ),
+        (
+            {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: ""},
+            {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
+        ),
+        (
+            {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "31/02/2012"},
+            {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
+        ),
+        (
+            # Month first (US order) is not a real day-first date.
+            {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "03/14/2012"},
+            {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
+        ),
+        (
+            # A two-digit year could be 1912 or 2012.
+            {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "14/03/12"},
+            {CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
+        ),
+        (
+            # Both fields wrong: both messages show at once.
+            {CONF_CODE: "ada", CONF_DATE_OF_BIRTH: "2026-12-01T00:00:00"},
+            {CONF_CODE: "invalid_code", CONF_DATE_OF_BIRTH: "invalid_date_of_birth"},
         ),
     ],
     ids=[
@@ -531,7 +553,12 @@ async def test_timeout(
         "born_tomorrow",
         "born_today",
         "born_before_1900",
-        "non_iso_date",
+        "not_a_date",
+        "empty_date",
+        "31_february",
+        "month_first",
+        "two_digit_year",
+        "code_and_date_both_wrong",
     ],
 )
 async def test_student_input_checked_locally(
@@ -578,6 +605,10 @@ async def test_student_input_checked_locally(
             {CONF_EMAIL: PARENT_EMAIL, CONF_PASSWORD: "p" * 257},
             {CONF_PASSWORD: "password_too_long"},
         ),
+        (
+            {CONF_EMAIL: "parent", CONF_PASSWORD: ""},
+            {CONF_EMAIL: "invalid_email", CONF_PASSWORD: "empty_password"},
+        ),
     ],
     ids=[
         "email_without_at",
@@ -587,6 +618,7 @@ async def test_student_input_checked_locally(
         "empty_password",
         "password_10000",
         "password_257",
+        "email_and_password_both_wrong",
     ],
 )
 async def test_parent_input_checked_locally(
@@ -617,19 +649,47 @@ async def test_password_of_256_characters_is_sent(
     assert login_requests(fake) == ["/parent/login"]
 
 
-@pytest.mark.parametrize("date_of_birth", ["not a date", "14/03/2012", ""])
-async def test_malformed_date_rejected_by_selector(
+@pytest.mark.parametrize(
+    "date_of_birth",
+    [
+        "14/03/2012",  # typed as on the school's letter
+        " 14.3.2012 ",
+        "14-03-2012",
+        "2012-03-14",  # what the browser's date input sends
+        "2012-3-14",
+        "2012-03-14T00:00:00",  # what a date picker may send
+        "2012-03-14T00:00:00.000Z",
+    ],
+)
+async def test_date_of_birth_forms_understood(
     hass: HomeAssistant, fake: FakeClassCharts, date_of_birth: str
 ) -> None:
-    """A date the selector cannot read never reaches the flow or the server."""
+    """A date typed day first or sent as a date or datetime logs in as 14 March 2012."""
     result = await start(hass, fake, "student")
-    with pytest.raises(InvalidData) as err:
-        await hass.config_entries.flow.async_configure(
-            result["flow_id"],
+    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+        result = await submit(
+            hass,
+            fake,
+            result,
             {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: date_of_birth},
         )
-    assert CONF_DATE_OF_BIRTH in err.value.schema_errors
-    assert fake.requests == []
+        await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    assert result["data"][CONF_DATE_OF_BIRTH] == STUDENT_DOB.isoformat() == "2012-03-14"
+
+
+async def test_date_of_birth_field_is_an_empty_text_field(
+    hass: HomeAssistant, fake: FakeClassCharts
+) -> None:
+    """The field is typed (DD/MM/YYYY in any browser), never pre-filled."""
+    result = await start(hass, fake, "student")
+    schema = result["data_schema"]
+    assert schema is not None
+    selectors = {str(key): value for key, value in schema.schema.items()}
+    text = selectors[CONF_DATE_OF_BIRTH].serialize()["selector"]["text"]
+    assert text.get("type", "text") == "text"
+    assert CONF_DATE_OF_BIRTH not in defaults(result)
+    assert CONF_DATE_OF_BIRTH not in suggested(result)
 
 
 # ---- already configured --------------------------------------------------------------
@@ -678,6 +738,86 @@ async def test_student_and_parent_of_same_child_are_separate(
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert len(hass.config_entries.async_entries(DOMAIN)) == 2
+
+
+async def test_parent_flow_unticks_a_child_with_own_student_login(
+    hass: HomeAssistant, fake: FakeClassCharts, student_entry: MockConfigEntry
+) -> None:
+    """Ada's student login is set up: she is marked and unticked, Ben is ticked."""
+    student_entry.add_to_hass(hass)
+    result = await start(hass, fake, "parent")
+    result = await submit(hass, fake, result, PARENT_INPUT)
+    assert result["step_id"] == "pupils"
+    assert select_options(result, CONF_PUPILS) == [
+        {"value": str(ADA_ID), "label": "Ada Example (student login already added)"},
+        {"value": str(BEN_ID), "label": "Ben Example"},
+    ]
+    assert defaults(result) == {CONF_PUPILS: [str(BEN_ID)]}
+    assert result["description_placeholders"] == {"student_logins": "Ada Example"}
+    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+        result = await submit(hass, fake, result, {})
+        await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {CONF_EXCLUDED_PUPILS: [ADA_ID]}
+
+
+async def test_parent_flow_without_student_logins_says_none(
+    hass: HomeAssistant, fake: FakeClassCharts, parent_entry: MockConfigEntry
+) -> None:
+    """Another parent entry is no student login: nobody is marked."""
+    other = MockConfigEntry(
+        domain=DOMAIN, unique_id="parent-1", data={CONF_ACCOUNT_TYPE: "parent"}
+    )
+    other.add_to_hass(hass)
+    result = await start(hass, fake, "parent")
+    result = await submit(hass, fake, result, PARENT_INPUT)
+    assert defaults(result) == {CONF_PUPILS: [str(ADA_ID), str(BEN_ID)]}
+    assert result["description_placeholders"] == {"student_logins": "none"}
+
+
+async def test_student_flow_says_when_a_parent_login_shows_the_child(
+    hass: HomeAssistant, fake: FakeClassCharts, parent_entry: MockConfigEntry
+) -> None:
+    """With Ada already under the parent login, the student flow says so first."""
+    await setup_entry(hass, parent_entry)
+    result = await start(hass, fake, "student")
+    result = await submit(hass, fake, result, STUDENT_INPUT)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "student_and_parent"
+    assert result["description_placeholders"] == {
+        "name": "Ada Example",
+        "parents": "Sam Example",
+    }
+    result = await submit(hass, fake, result, {})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    registry = dr.async_get(hass)
+    models = {
+        device.model
+        for config_entry in (entry, parent_entry)
+        for device in dr.async_entries_for_config_entry(registry, config_entry.entry_id)
+        if device.name == "Ada Example"
+    }
+    assert models == {"Student login", "Parent login"}
+    for config_entry in (entry, parent_entry):
+        assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def test_student_flow_quiet_when_parent_excludes_the_child(
+    hass: HomeAssistant, fake: FakeClassCharts, parent_entry: MockConfigEntry
+) -> None:
+    """A parent login that leaves Ada out does not show her: no extra step."""
+    await setup_entry(hass, parent_entry)
+    hass.config_entries.async_update_entry(
+        parent_entry, options={CONF_EXCLUDED_PUPILS: [ADA_ID]}
+    )
+    result = await start(hass, fake, "student")
+    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+        result = await submit(hass, fake, result, STUDENT_INPUT)
+        await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert await hass.config_entries.async_unload(parent_entry.entry_id)
 
 
 # ---- reauth --------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def readme_automations() -> list[dict[str, Any]]:
     text = README.read_text(encoding="utf-8").split(SECTION, 1)[1]
     text = text.split("\n## ", 1)[0]
     blocks = re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
-    return [yaml.safe_load(block) for block in blocks]
+    examples = [yaml.safe_load(block) for block in blocks]
+    return [example for example in examples if "triggers" in example]  # not actions
 
 
 async def use(hass: HomeAssistant, example: dict[str, Any]) -> list[ServiceCall]:
