@@ -51,6 +51,13 @@ from .two_logins import (
 )
 
 
+def _same_email(entry: ConfigEntry, credentials: Credentials) -> bool:
+    """Whether the credentials are of the parent account the entry names."""
+    return isinstance(credentials, ParentCredentials) and (
+        credentials.email.casefold() == str(entry.data.get(CONF_EMAIL, "")).casefold()
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Login:
     """A login that worked."""
@@ -241,8 +248,14 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             login, errors = await self._try_login(account_type, user_input)
             if login is not None:
-                await self.async_set_unique_id(account_unique_id(login.account))
-                self._abort_if_unique_id_mismatch(reason="wrong_account")
+                if entry.unique_id is not None:
+                    await self.async_set_unique_id(account_unique_id(login.account))
+                    self._abort_if_unique_id_mismatch(reason="wrong_account")
+                elif not _same_email(entry, login.credentials):
+                    # An entry taken over from another integration and never set
+                    # up since knows its account by email only; its first set-up
+                    # settles the unique id (migration.py).
+                    return self.async_abort(reason="wrong_account")
                 return self.async_update_reload_and_abort(
                     entry, data_updates=entry_data(login.credentials)
                 )

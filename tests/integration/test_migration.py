@@ -474,3 +474,47 @@ async def test_entry_of_a_newer_version_is_kept_unloaded(
     assert len(errors) == 1
     assert not logged_tracebacks(caplog)
     assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("old_email", "reason"),
+    [
+        (PARENT_EMAIL.upper(), "reauth_successful"),
+        ("old@example.invalid", "wrong_account"),
+    ],
+    ids=["same_account", "other_account"],
+)
+async def test_reauth_of_a_migrated_entry_never_set_up(
+    hass_london: HomeAssistant, fake: FakeClassCharts, old_email: str, reason: str
+) -> None:
+    """The old password is refused at the first login: reauth asks for the new one.
+
+    The entry knows its account only by the email address (in any case) until a
+    set-up works, so the typed details must be of that address.
+    """
+    new_password = "a new password"
+    fake.change_password(PARENT_EMAIL, new_password)
+    old = layout_a(ADA, "01OLDADA000000000000000000", email=old_email)
+    old.add_to_hass(hass_london)
+    assert await async_setup_component(hass_london, DOMAIN, {})
+    await hass_london.async_block_till_done()
+    assert old.state is ConfigEntryState.SETUP_ERROR
+    assert old.unique_id is None
+    [flow] = hass_london.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == "reauth"
+
+    result = await hass_london.config_entries.flow.async_configure(
+        flow["flow_id"], {CONF_EMAIL: PARENT_EMAIL, CONF_PASSWORD: new_password}
+    )
+    await hass_london.async_block_till_done()
+
+    assert result["type"] == "abort"
+    assert result["reason"] == reason
+    if reason == "reauth_successful":
+        assert old.state is ConfigEntryState.LOADED
+        assert old.unique_id == SETTLED_ID
+        assert dict(old.data)[CONF_PASSWORD] == new_password
+        assert dict(old.options) == {CONF_EXCLUDED_PUPILS: [BEN]}
+    else:
+        assert old.unique_id is None
+        assert dict(old.data)[CONF_PASSWORD] == PARENT_PASSWORD
