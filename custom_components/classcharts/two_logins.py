@@ -37,8 +37,11 @@ def parent_logins_of(hass: HomeAssistant, pupil_id: int) -> list[str]:
         for entry in hass.config_entries.async_entries(DOMAIN)
         if entry.data.get(CONF_ACCOUNT_TYPE) == AccountType.PARENT
         and pupil_id not in entry.options.get(CONF_EXCLUDED_PUPILS, [])
-        and devices.async_get_device(identifiers={device_identifier(entry, pupil_id)})
-        is not None
+        # Asked per entry: async_get_device is deprecated from 2026.9.
+        and any(
+            device_identifier(entry, pupil_id) in device.identifiers
+            for device in dr.async_entries_for_config_entry(devices, entry.entry_id)
+        )
     ]
 
 
