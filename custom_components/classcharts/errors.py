@@ -38,32 +38,30 @@ def _translation_key(err: ClassChartsError) -> str:
     return "unknown_error"
 
 
-def update_error(err: ClassChartsError) -> ConfigEntryAuthFailed | UpdateFailed:
-    """The exception a coordinator raises for a failed refresh."""
+def _reauth_or[E: UpdateFailed | ConfigEntryNotReady](
+    err: ClassChartsError, other: type[E]
+) -> ConfigEntryAuthFailed | E:
+    """Refused credentials start a reauth; anything else is ``other``, translated."""
     key = _translation_key(err)
     if key == "invalid_auth":
         return ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         )
-    return UpdateFailed(
+    return other(
         translation_domain=DOMAIN,
         translation_key=key,
         translation_placeholders={"error": str(err)},
     )
+
+
+def update_error(err: ClassChartsError) -> ConfigEntryAuthFailed | UpdateFailed:
+    """The exception a coordinator raises for a failed refresh."""
+    return _reauth_or(err, UpdateFailed)
 
 
 def setup_error(err: ClassChartsError) -> ConfigEntryAuthFailed | ConfigEntryNotReady:
     """The exception a set-up step outside the coordinator raises for a client error."""
-    key = _translation_key(err)
-    if key == "invalid_auth":
-        return ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="invalid_auth"
-        )
-    return ConfigEntryNotReady(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={"error": str(err)},
-    )
+    return _reauth_or(err, ConfigEntryNotReady)
 
 
 def action_error(err: ClassChartsError) -> HomeAssistantError:
