@@ -196,16 +196,19 @@ class ClassChartsConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
             errors = {CONF_PUPILS: "no_pupils_selected"}
         own_login = students_with_own_login(self.hass)
+        # After an error, what the person chose stays on screen, not the defaults.
+        ticked = (
+            [str(p.id) for p in self._pupils if p.id not in own_login]
+            if user_input is None
+            else list(user_input.get(CONF_PUPILS, []))
+        )
         return self.async_show_form(
             step_id="pupils",
             data_schema=vol.Schema(
                 {
-                    vol.Required(
-                        CONF_PUPILS,
-                        default=[
-                            str(p.id) for p in self._pupils if p.id not in own_login
-                        ],
-                    ): pupil_selector(self._pupils, own_login)
+                    vol.Required(CONF_PUPILS, default=ticked): pupil_selector(
+                        self._pupils, own_login
+                    )
                 }
             ),
             errors=errors,

@@ -616,7 +616,11 @@ def main() -> None:
     elif args.command == "prepare":
         prepare_config(args.config_dir, args.port)
     elif args.command == "refresh":
-        asyncio.run(_refresh_cli(args.url))
+        try:
+            asyncio.run(_refresh_cli(args.url))
+        except (aiohttp.ClientError, OSError) as err:
+            sys.stderr.write(f"[develop] Home Assistant at {args.url}: {err}\n")
+            sys.exit(1)
     else:
         asyncio.run(_onboard_cli(args.url, args.timeout))
 

@@ -276,6 +276,7 @@ async def test_parent_must_choose_a_child(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "pupils"
     assert result["errors"] == {CONF_PUPILS: "no_pupils_selected"}
+    assert defaults(result) == {CONF_PUPILS: []}  # as chosen, not ticked again
     with patch("custom_components.classcharts.async_setup_entry", return_value=True):
         result = await submit(hass, fake, result, {CONF_PUPILS: [str(BEN_ID)]})
         await hass.async_block_till_done()
