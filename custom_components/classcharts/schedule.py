@@ -113,11 +113,33 @@ def is_due(
         return True
     spec = DATASETS[dataset]
     if spec.daily:
-        return fetched_at.date() != now.date()
+        return fetched_at.date() != now.date() or (
+            mode is not Mode.QUIET
+            and _checkpoint_passed(spec.checkpoints, now, fetched_at)
+        )
     if mode is Mode.SCHOOL:
         age = instant(now) - instant(fetched_at)
         return age >= spec.school_max_age - TOLERANCE
     return True
+
+
+def _checkpoint_passed(
+    checkpoints: Iterable[time], now: datetime, fetched_at: datetime
+) -> bool:
+    """Whether one of today's checkpoints passed since the last read.
+
+    Only asked outside quiet mode, so only on school days (today has a school
+    window) and only between 06:00 and 21:00.
+    """
+    return any(
+        instant(fetched_at) < instant(moment) <= instant(now)
+        for checkpoint in checkpoints
+        if (
+            moment := now.replace(
+                hour=checkpoint.hour, minute=checkpoint.minute, second=0, microsecond=0
+            )
+        )
+    )
 
 
 def retry_after_failure(
