@@ -148,7 +148,8 @@ async def test_what_school_hours_polls_read(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """From 10:00: activity every poll, homework and detentions every 2 h,
-    announcements and rewards every 3 h (the rows of datasets.py)."""
+    announcements and rewards every 3 h, today's and tomorrow's timetable at
+    the 13:00 checkpoint (the rows of datasets.py)."""
     await setup_entry(hass_london, student_entry)
     read: dict[str, list[str]] = {}
     for _ in range(26):  # 10:10 to 14:20
@@ -166,4 +167,5 @@ async def test_what_school_hours_polls_read(
         "detentions": ["12:00", "14:00", "14:20"],
         "announcements": ["13:00", "14:20"],
         "rewards": ["13:00", "14:20"],
+        "timetable": ["13:00", "13:00"],
     }
