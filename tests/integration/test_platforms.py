@@ -18,7 +18,10 @@ from tests.conftest import setup_entry
 from tests.fake_server import FakeClassCharts
 
 
-@pytest.mark.parametrize("platform", [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.EVENT, Platform.TODO])
+@pytest.mark.parametrize(
+    "platform",
+    [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.EVENT, Platform.TODO],
+)
 async def test_platform(
     hass_london: HomeAssistant,
     parent_entry: MockConfigEntry,
