@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 import shutil
@@ -18,11 +19,18 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.classcharts.datasets import Dataset
 from tests.conftest import LONDON, NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 
 FOLDER = Path(__file__).parents[2] / "blueprints" / "automation" / "classcharts"
-NAMES = ["announce_behaviour_point", "homework_reminder", "detention_alert"]
+NAMES = [
+    "announce_behaviour_point",
+    "homework_reminder",
+    "detention_alert",
+    "timetable_changes_tonight",
+    "next_school_day_start",
+]
 PHONE = "notify.parent_phone"
 
 
@@ -167,3 +175,92 @@ async def test_detention_alert(
             "2026-11-27 at 15:30, Hall. Reason: Phone in lesson",
         )
     ]
+
+
+async def test_timetable_changes_tonight(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """Tomorrow's change found at 13:00 is sent at 19:00; today's is not sent."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "timetable_changes_tonight",
+        {
+            "timetable_change_event": "event.ada_example_timetable_change",
+            "notify_time": "19:00:00",
+            "notify_target": PHONE,
+        },
+    )
+    fake.change_lesson(STUDENT_ID, date(2026, 11, 24), "9X/Gg1", room="H9")
+    fake.change_lesson(STUDENT_ID, date(2026, 11, 25), "9X/Fr1", room="L3")
+    coordinator = student_entry.runtime_data.coordinator
+    # The 13:00 read, as a refresh the test awaits: the automation's run then
+    # waits for 19:00 (a block_till_done would wait for it too).
+    freezer.move_to(datetime(2026, 11, 24, 13, 0, 30, tzinfo=LONDON))
+    await coordinator.async_refresh()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert sent == []
+    freezer.move_to(datetime(2026, 11, 24, 18, 59, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(seconds=1))
+    assert [(c.data["title"], c.data["message"]) for c in sent] == [
+        (
+            "Timetable change tomorrow for Ada Example",
+            "French (P1, 08:45): now in L3, not L1",
+        )
+    ]
+    # A cancellation found later that evening (a read the coordinator was
+    # asked for) is sent at once.
+    fake.change_lesson(STUDENT_ID, date(2026, 11, 25), "9X/Ar1", cancelled=True)
+    freezer.move_to(datetime(2026, 11, 24, 20, 30, tzinfo=LONDON))
+    coordinator.invalidate(STUDENT_ID, Dataset.TIMETABLE)
+    await coordinator.async_refresh()
+    await hass_london.async_block_till_done()
+    assert [c.data["message"] for c in sent[1:]] == ["Art (P5, 14:05) is cancelled"]
+    await hass_london.services.async_call(
+        "automation", "turn_off", {"entity_id": "all"}, blocking=True
+    )
+
+
+async def test_next_school_day_start(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """An hour before the first lesson on school days; not on Saturday."""
+    freezer.move_to(datetime(2026, 11, 27, 6, 0, tzinfo=LONDON))  # Friday
+    fake.today = date(2026, 11, 27)
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "next_school_day_start",
+        {
+            "next_school_day_start": "sensor.ada_example_next_school_day_start",
+            "minutes_before": 60,
+            "actions": [
+                {
+                    "action": "notify.send_message",
+                    "target": {"entity_id": PHONE},
+                    "data": {"message": "Time to get up"},
+                }
+            ],
+        },
+    )
+    fired_at = []
+    for _ in range(4 * 24 * 12):  # Friday 06:00 to Tuesday 06:00, 5-minute steps
+        before = len(sent)
+        await advance(hass_london, freezer, timedelta(minutes=5))
+        if len(sent) > before:
+            fired_at.append(datetime.now(LONDON).strftime("%a %H:%M"))
+    assert fired_at == ["Fri 07:45", "Mon 07:45"]
+    await hass_london.services.async_call(
+        "automation", "turn_off", {"entity_id": "all"}, blocking=True
+    )
