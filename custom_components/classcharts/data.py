@@ -27,7 +27,7 @@ from .client import (
 )
 from .clock import instant, midnight, start_of
 from .datasets import Dataset
-from .fetchers import Activity, YearSoFar, school_year_start
+from .fetchers import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar, school_year_start
 
 # school_year_start is read from here by services.py.
 __all__ = [
@@ -161,10 +161,13 @@ class PupilData:
         Today counts until its first lesson ends (an alarm set from it then
         moves on to the next school day); days without lessons (weekends,
         holidays) are skipped. The search stops at the first day not read: a
-        day never read could be a school day, so no later day is claimed.
+        day never read could be a school day, so no later day is claimed. Only
+        the week read every day counts (a calendar may have cached days far
+        ahead that are not kept up to date).
         """
         day = now.date()
-        while day in self.lessons:
+        last = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
+        while day in self.lessons and day <= last:
             lessons = self.lessons[day]
             if lessons and (
                 day != now.date()

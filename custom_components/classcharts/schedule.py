@@ -131,15 +131,11 @@ def _checkpoint_passed(
     Only asked outside quiet mode, so only on school days (today has a school
     window) and only between 06:00 and 21:00.
     """
-    return any(
-        instant(fetched_at) < instant(moment) <= instant(now)
-        for checkpoint in checkpoints
-        if (
-            moment := now.replace(
-                hour=checkpoint.hour, minute=checkpoint.minute, second=0, microsecond=0
-            )
-        )
-    )
+    for checkpoint in checkpoints:
+        moment = datetime.combine(now.date(), checkpoint, now.tzinfo)
+        if instant(fetched_at) < instant(moment) <= instant(now):
+            return True
+    return False
 
 
 def retry_after_failure(
