@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Final
 
-from .changes import TimetableChange, known_days
+from .changes import TimetableChange, days_compared, known_days
 from .data import EventKind
 from .datasets import Dataset
 from .seen import SeenItems
@@ -86,5 +86,6 @@ def timetable_changes(
     """Changes of today's and tomorrow's lessons found by this poll's read."""
     if Dataset.TIMETABLE not in fresh:
         return []
-    lessons = state.timetable.known(today, today + timedelta(days=1))
+    days = days_compared(today)
+    lessons = state.timetable.known(days[0], days[-1])
     return seen.take_changes(state.pupil.id, today, known_days(lessons, today))

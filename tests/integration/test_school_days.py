@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import BASE_URL_ENV
-from tests.conftest import LONDON, advance, setup_entry
+from custom_components.classcharts.const import BASE_URL_ENV, DOMAIN
+from tests.conftest import LONDON, advance, find_device, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 DAY = "sensor.ada_example_next_school_day"
@@ -96,6 +96,41 @@ async def test_a_week_without_lessons_is_unknown_not_a_guess(
         freezer.move_to(datetime(2026, 12, 22, 12, 0, tzinfo=LONDON))
         await setup_entry(hass, student_entry)
         assert states(hass) == ("unknown", "unknown", "unknown", "off")
+    finally:
+        await fake.stop()
+
+
+async def test_days_a_calendar_read_long_ago_are_not_used(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Only the week read every day counts: a day further ahead may be stale.
+
+    A month read on 22 December shows 4 January with lessons; the school then
+    makes it a training day. On 23 December the week read still ends on the
+    29th, so the next school day is unknown, not the stale 4 January.
+    """
+    await hass.config.async_set_time_zone("Europe/London")
+    holidays = [date(2026, 12, 21) + timedelta(days=n) for n in range(14)]
+    fake = FakeClassCharts(today=date(2026, 12, 22), holidays=holidays)
+    monkeypatch.setenv(BASE_URL_ENV, await fake.start())
+    try:
+        freezer.move_to(datetime(2026, 12, 22, 12, 0, tzinfo=LONDON))
+        await setup_entry(hass, student_entry)
+        device = find_device(hass, f"{student_entry.unique_id}_{STUDENT_ID}")
+        await hass.services.async_call(
+            DOMAIN,
+            "get_timetable",
+            {"pupil": device.id, "start_date": "2026-12-22", "end_date": "2027-01-21"},
+            blocking=True,
+            return_response=True,
+        )
+        fake.holidays.add(date(2027, 1, 4))
+        fake.today = date(2026, 12, 23)
+        await advance(hass, freezer, timedelta(days=1))
+        assert hass.states.get(DAY).state == "unknown"
     finally:
         await fake.stop()
 
