@@ -11,6 +11,11 @@ cadence is its row in ``datasets.py``):
 |        | (weekdays 08:00-16:00 without timetable) |            |
 | day    | rest of a school day, 06:00-21:00       | 2 h        |
 | quiet  | nights, weekends, holidays (no lessons) | 6 h        |
+
+Daily datasets are read at the day's first poll and, outside quiet mode (so on
+school days only), again at the first poll after each of their checkpoints:
+today's and tomorrow's timetable after 07:00, 13:00 and 18:00, the badges
+after 18:00.
 """
 
 from __future__ import annotations
