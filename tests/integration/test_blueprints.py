@@ -11,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
@@ -264,3 +265,46 @@ async def test_next_school_day_start(
     await hass_london.services.async_call(
         "automation", "turn_off", {"entity_id": "all"}, blocking=True
     )
+
+
+async def test_two_points_in_one_poll_are_both_announced(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """Events of one poll can share their time to the millisecond (the event
+    entity's state); the second differs in its attributes only and still counts."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "announce_behaviour_point",
+        {
+            "behaviour_event": "event.ada_example_behaviour_point",
+            "polarity": "both",
+            "notify_target": PHONE,
+        },
+    )
+    for minute, reason in ((1, "Great answer"), (2, "Helping others")):
+        fake.add_behaviour_point(
+            STUDENT_ID, reason=reason, timestamp=NOW + timedelta(minutes=minute)
+        )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [c.data["message"] for c in sent] == [
+        "Ada Example got a positive point: Great answer from Mr P Example.",
+        "Ada Example got a positive point: Helping others from Mr P Example.",
+    ]
+    # A reload restores the last event's state, a rename changes only its
+    # friendly name: neither is an announcement.
+    await hass_london.config_entries.async_reload(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    er.async_get(hass_london).async_update_entity(
+        "event.ada_example_behaviour_point", name="Ada's points"
+    )
+    await hass_london.async_block_till_done()
+    assert hass_london.states.get("event.ada_example_behaviour_point").name == (
+        "Ada's points"
+    )
+    assert len(sent) == 2
