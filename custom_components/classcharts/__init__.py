@@ -35,6 +35,7 @@ from .coordinator import (
     ClassChartsCoordinator,
     ClassChartsRuntimeData,
 )
+from .home_points import async_setup_home_points
 
 # Home Assistant looks for async_migrate_entry on this module.
 from .migration import (
@@ -49,6 +50,7 @@ FLOW_SESSION: HassKey[ClientSession] = HassKey(f"{DOMAIN}_flow_session")
 BASE_URL: HassKey[str] = HassKey(f"{DOMAIN}_base_url")
 
 PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
     Platform.CALENDAR,
     Platform.EVENT,
     Platform.SENSOR,
@@ -104,6 +106,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions once."""
     async_setup_services(hass)
+    async_setup_home_points(hass)
     return True
 
 

@@ -22,10 +22,10 @@ from .client import (
 )
 from .clock import instant, midnight
 from .const import DOMAIN, LOGGER
-from .data import AccountData, PupilData
+from .data import AccountData, EventKind, PupilData
 from .datasets import Dataset, wanted_datasets
 from .errors import update_error
-from .news import new_items
+from .news import new_items, timetable_changes
 from .polling import Fetched, fetch_due, retry_after
 from .pupils import Roster, device_identifier
 from .repairs import async_refresh_failed, async_refresh_worked
@@ -176,6 +176,11 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         pupils = {}
         for pupil_id, state in self._states.items():
             usable = state.usable(now)
+            fetched = fresh.get(pupil_id, set())
+            news = new_items(self._seen, state, fetched, now.date())
+            news[EventKind.TIMETABLE_CHANGE] = timetable_changes(
+                self._seen, state, fetched, now.date()
+            )
             pupils[pupil_id] = PupilData(
                 pupil=state.pupil,
                 values={
@@ -187,9 +192,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                     else {}
                 ),
                 shown_until=usable,
-                new_items=new_items(
-                    self._seen, state, fresh.get(pupil_id, set()), now.date()
-                ),
+                new_items=news,
             )
         return AccountData(pupils=pupils, poll=self._polls)
 

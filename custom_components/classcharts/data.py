@@ -18,6 +18,7 @@ from typing import Any
 from .client import (
     Announcement,
     Attendance,
+    Badge,
     Detention,
     Homework,
     Lesson,
@@ -26,7 +27,7 @@ from .client import (
 )
 from .clock import instant, midnight, start_of
 from .datasets import Dataset
-from .fetchers import Activity, YearSoFar, school_year_start
+from .fetchers import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar, school_year_start
 
 # school_year_start is read from here by services.py.
 __all__ = [
@@ -46,6 +47,8 @@ class EventKind(StrEnum):
     HOMEWORK = "homework"
     DETENTION = "detention"
     ANNOUNCEMENT = "announcement"
+    BADGE = "badge"
+    TIMETABLE_CHANGE = "timetable_change"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +120,11 @@ class PupilData:
         return self.values.get(Dataset.REWARDS)
 
     @property
+    def badges(self) -> list[Badge] | None:
+        """The badges and their awards."""
+        return self.values.get(Dataset.BADGES)
+
+    @property
     def activity(self) -> Activity | None:
         """The activity feed and the instant from which it is complete."""
         return self.values.get(Dataset.ACTIVITY)
@@ -146,6 +154,35 @@ class PupilData:
             if instant(lesson.start) > instant(now)
         ]
         return min(upcoming, key=lambda x: instant(x.start), default=None)
+
+    def next_school_day(self, now: datetime) -> list[Lesson] | None:
+        """The lessons of the next day with lessons, or None if not known.
+
+        Today counts until its first lesson ends (an alarm set from it then
+        moves on to the next school day); days without lessons (weekends,
+        holidays) are skipped. The search stops at the first day not read: a
+        day never read could be a school day, so no later day is claimed. Only
+        the week read every day counts (a calendar may have cached days far
+        ahead that are not kept up to date).
+        """
+        day = now.date()
+        last = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
+        while day in self.lessons and day <= last:
+            lessons = self.lessons[day]
+            if lessons and (
+                day != now.date()
+                or instant(min((lesson.end for lesson in lessons), key=instant))
+                > instant(now)
+            ):
+                return lessons
+            day += timedelta(days=1)
+        return None
+
+    def school_on(self, day: date) -> bool | None:
+        """Whether ``day`` has lessons (None: not read)."""
+        if day not in self.lessons:
+            return None
+        return bool(self.lessons[day])
 
     def next_boundary(self, now: datetime) -> datetime | None:
         """The next lesson start or end, or the end of a failing value, after ``now``."""

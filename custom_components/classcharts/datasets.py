@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
@@ -25,6 +25,7 @@ from .fetchers import (
     clean_homework,
     fetch_activity,
     fetch_attendance,
+    fetch_badges,
     fetch_behaviour,
     fetch_homework,
     fetch_timetable,
@@ -42,7 +43,11 @@ class Dataset(StrEnum):
     BEHAVIOUR = "behaviour"
     ATTENDANCE = "attendance"
     REWARDS = "rewards"
+    BADGES = "badges"
 
+
+# When the timetable's today and tomorrow are read again on a school day.
+TIMETABLE_CHECKPOINTS: Final = (time(7, 0), time(13, 0), time(18, 0))
 
 # A dataset that keeps failing shows its last value this long after its first
 # failure, then its entities are unavailable.
@@ -61,6 +66,9 @@ class DatasetSpec:
     daily: bool = False
     # In school hours fetched when older than this; at other times every poll.
     school_max_age: timedelta = timedelta(0)
+    # Daily datasets are read again at the first poll after each of these
+    # times, on school days only (see ``schedule.is_due``).
+    checkpoints: tuple[time, ...] = ()
     student_only: bool = False
     keep_last_value: timedelta = KEEP_LAST_VALUE
     # What a failure means to a user (README, diagnostics).
@@ -99,7 +107,12 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             fetch_timetable,
             lambda f: f.timetable,
             daily=True,
-            on_failure="lesson sensors and the timetable calendar",
+            # Today's and tomorrow's lessons again (2 requests each): before
+            # school for today's changes, at lunch, and in the early evening
+            # for tomorrow's cover, which schools set in the afternoon.
+            checkpoints=TIMETABLE_CHECKPOINTS,
+            on_failure="lesson sensors, the timetable calendar, the next school "
+            "day and timetable change events",
         ),
         DatasetSpec(
             Dataset.DETENTIONS,
@@ -132,6 +145,16 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             school_max_age=timedelta(hours=3),
             student_only=True,  # the parent API has no reward shop
             on_failure="reward balance",
+        ),
+        DatasetSpec(
+            Dataset.BADGES,
+            fetch_badges,
+            lambda f: f.badges,
+            # Badges come with behaviour points, a few a term: read at the day's
+            # first poll and once more in the evening of a school day.
+            daily=True,
+            checkpoints=(time(18, 0),),
+            on_failure="badge count and badge events",
         ),
     )
 }

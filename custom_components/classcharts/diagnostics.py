@@ -33,6 +33,7 @@ TO_REDACT = {
     "last_name",
     "school_name",
     "teacher",
+    "badge",  # a badge's name, as its award repeats it
     # What a school wrote about a child, and where the child is.
     "reason",
     "positive_reasons",
@@ -103,6 +104,7 @@ async def async_get_config_entry_diagnostics(
             str(dataset): {
                 "daily": spec.daily,
                 "school_max_age": str(spec.school_max_age),
+                "checkpoints": [moment.isoformat() for moment in spec.checkpoints],
                 "keep_last_value": str(spec.keep_last_value),
                 "student_only": spec.student_only,
                 "on_failure": spec.on_failure,

@@ -14,6 +14,7 @@ from .client import (
     ClassChartsCaptchaError,
     ClassChartsConnectionError,
     ClassChartsError,
+    ClassChartsLimitError,
     ClassChartsRateLimitError,
     ClassChartsResponseError,
     ClassChartsVerificationLoopError,
@@ -29,6 +30,8 @@ def _translation_key(err: ClassChartsError) -> str:
         return "captcha_required"
     if isinstance(err, ClassChartsVerificationLoopError):
         return "verification_loop"
+    if isinstance(err, ClassChartsLimitError):
+        return "school_limit_reached"
     if isinstance(err, ClassChartsRateLimitError):
         return "rate_limited"
     if isinstance(err, ClassChartsConnectionError):

@@ -1,4 +1,4 @@
-"""Event entities: a new behaviour point, homework, detention or announcement."""
+"""Event entities: new items (points, homework, badges...) and timetable changes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import ActivityItem, Announcement, Detention, Homework, Pupil
+from .changes import ChangeKind, TimetableChange
+from .client import ActivityItem, Announcement, BadgeAward, Detention, Homework, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .data import EventKind
 from .datasets import Dataset
@@ -66,6 +67,30 @@ def _announcement(announcement: Announcement) -> dict[str, Any]:
     }
 
 
+def _badge(award: BadgeAward) -> dict[str, Any]:
+    return {
+        "badge": line(award.badge),
+        "time": award.timestamp.isoformat(),
+        "reason": line(award.reason),
+    }
+
+
+def _change(change: TimetableChange) -> dict[str, Any]:
+    lesson = change.lesson
+    return {
+        "date": change.day.isoformat(),
+        "lesson": line(lesson.subject),
+        "class": line(lesson.name),
+        "period": line(lesson.period),
+        "start": lesson.start,
+        "end": lesson.end,
+        "teacher": line(lesson.teacher),
+        "room": line(lesson.room),
+        "old": None if change.old is None else line(change.old),
+        "new": None if change.new is None else line(change.new),
+    }
+
+
 EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
     ClassChartsEventEntityDescription(
         key="behaviour_point",
@@ -104,6 +129,24 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         type_fn=lambda _: "announcement_published",
         attributes_fn=_announcement,
         dataset=Dataset.ANNOUNCEMENTS,
+    ),
+    ClassChartsEventEntityDescription(
+        key="badge_earned",
+        translation_key="badge_earned",
+        event_types=["badge_earned"],
+        kind=EventKind.BADGE,
+        type_fn=lambda _: "badge_earned",
+        attributes_fn=_badge,
+        dataset=Dataset.BADGES,
+    ),
+    ClassChartsEventEntityDescription(
+        key="timetable_change",
+        translation_key="timetable_change",
+        event_types=[kind.value for kind in ChangeKind],
+        kind=EventKind.TIMETABLE_CHANGE,
+        type_fn=lambda change: change.kind.value,
+        attributes_fn=_change,
+        dataset=Dataset.TIMETABLE,
     ),
 )
 

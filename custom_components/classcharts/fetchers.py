@@ -12,6 +12,7 @@ from .client import (
     ActivityItem,
     Announcement,
     Attendance,
+    Badge,
     BehaviourSummary,
     ClassChartsClient,
     Detention,
@@ -40,6 +41,8 @@ class FetchContext:
     newest_point: datetime | None
     # The school-year summary read so far (the activity feed reaches back to it).
     year: YearSoFar | None
+    # When this dataset was last read successfully (None: not yet in this run).
+    last_read: datetime | None = None
 
     @property
     def pupil_id(self) -> int:
@@ -155,9 +158,28 @@ async def fetch_homework(ctx: FetchContext) -> Any:
 
 
 async def fetch_timetable(ctx: FetchContext) -> None:
-    """Refresh the week ahead in the pupil's day cache (read through the cache)."""
-    end = ctx.today + timedelta(days=TIMETABLE_DAYS_AHEAD)
+    """Refresh the week ahead in the pupil's day cache (read through the cache).
+
+    The day's first read takes the week; a checkpoint's read later that day
+    (``datasets.TIMETABLE_CHECKPOINTS``) only today and tomorrow, where a
+    change is news (``changes.py``).
+    """
+    last = ctx.last_read
+    ahead = TIMETABLE_DAYS_AHEAD if last is None or last.date() != ctx.today else 1
+    end = ctx.today + timedelta(days=ahead)
     await ctx.state.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
+
+
+async def fetch_badges(ctx: FetchContext) -> list[Badge]:
+    """The badges and each award (dated where a school can be)."""
+    badges = await ctx.client.get_badges(ctx.pupil_id)
+    return [
+        replace(
+            badge,
+            awards=tuple(a for a in badge.awards if plausible(a.timestamp.date())),
+        )
+        for badge in badges
+    ]
 
 
 async def fetch_attendance(ctx: FetchContext) -> Any:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
+from .changes import TimetableChange, days_compared, known_days
 from .data import EventKind
 from .datasets import Dataset
-from .fetchers import Activity
 from .seen import SeenItems
 from .state import PupilState
 
@@ -25,6 +25,8 @@ class Feed:
     born: Callable[[Any], date] | None = None
     # When it happened (the behaviour catch-up after an outage starts there).
     moment: Callable[[Any], datetime] | None = None
+    # The items of the dataset's value.
+    items: Callable[[Any], list[Any]] = list
 
 
 FEEDS: Final = (
@@ -34,6 +36,7 @@ FEEDS: Final = (
         lambda i: (i.timestamp, i.id),
         lambda i: i.timestamp.date(),
         lambda i: i.timestamp,
+        items=lambda activity: [i for i in activity.items if i.type == "behaviour"],
     ),
     Feed(
         EventKind.HOMEWORK,
@@ -44,6 +47,15 @@ FEEDS: Final = (
     # Ids grow as detentions are set; their dates say when they happen.
     Feed(EventKind.DETENTION, Dataset.DETENTIONS, lambda d: d.id),
     Feed(EventKind.ANNOUNCEMENT, Dataset.ANNOUNCEMENTS, lambda a: (a.timestamp, a.id)),
+    # Each award of a badge; one awarded before set-up (or before the badge
+    # kind was first read) is no news.
+    Feed(
+        EventKind.BADGE,
+        Dataset.BADGES,
+        lambda a: (a.timestamp, a.id),
+        lambda a: a.timestamp.date(),
+        items=lambda badges: [award for badge in badges for award in badge.awards],
+    ),
 )
 
 
@@ -55,9 +67,7 @@ def new_items(
     for feed in FEEDS:
         if feed.dataset not in fresh:  # not fetched in this poll: nothing new
             continue
-        items = state.value(feed.dataset)
-        if isinstance(items, Activity):
-            items = [i for i in items.items if i.type == "behaviour"]
+        items = feed.items(state.value(feed.dataset))
         new[feed.kind] = seen.take_new(
             state.pupil.id,
             feed.kind,
@@ -68,3 +78,14 @@ def new_items(
             moment=feed.moment,
         )
     return new
+
+
+def timetable_changes(
+    seen: SeenItems, state: PupilState, fresh: set[Dataset], today: date
+) -> list[TimetableChange]:
+    """Changes of today's and tomorrow's lessons found by this poll's read."""
+    if Dataset.TIMETABLE not in fresh:
+        return []
+    days = days_compared(today)
+    lessons = state.timetable.known(days[0], days[-1])
+    return seen.take_changes(state.pupil.id, today, known_days(lessons, today))

@@ -89,7 +89,9 @@ async def _fetch(
     newest = seen.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
     year = state.value(Dataset.BEHAVIOUR)
     spec = DATASETS[dataset]
-    value = spec.clean(await spec.fetch(FetchContext(client, state, now, newest, year)))
+    last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
+    context = FetchContext(client, state, now, newest, year, last)
+    value = spec.clean(await spec.fetch(context))
     if state.succeeded(dataset, value, now):
         LOGGER.info("ClassCharts %s of pupil %s works again", dataset, state.pupil.id)
 

@@ -11,6 +11,11 @@ cadence is its row in ``datasets.py``):
 |        | (weekdays 08:00-16:00 without timetable) |            |
 | day    | rest of a school day, 06:00-21:00       | 2 h        |
 | quiet  | nights, weekends, holidays (no lessons) | 6 h        |
+
+Daily datasets are read at the day's first poll and, outside quiet mode (so on
+school days only), again at the first poll after each of their checkpoints:
+today's and tomorrow's timetable after 07:00, 13:00 and 18:00, the badges
+after 18:00.
 """
 
 from __future__ import annotations
@@ -113,11 +118,29 @@ def is_due(
         return True
     spec = DATASETS[dataset]
     if spec.daily:
-        return fetched_at.date() != now.date()
+        return fetched_at.date() != now.date() or (
+            mode is not Mode.QUIET
+            and _checkpoint_passed(spec.checkpoints, now, fetched_at)
+        )
     if mode is Mode.SCHOOL:
         age = instant(now) - instant(fetched_at)
         return age >= spec.school_max_age - TOLERANCE
     return True
+
+
+def _checkpoint_passed(
+    checkpoints: Iterable[time], now: datetime, fetched_at: datetime
+) -> bool:
+    """Whether one of today's checkpoints passed since the last read.
+
+    Only asked outside quiet mode, so only on school days (today has a school
+    window) and only between 06:00 and 21:00.
+    """
+    for checkpoint in checkpoints:
+        moment = datetime.combine(now.date(), checkpoint, now.tzinfo)
+        if instant(fetched_at) < instant(moment) <= instant(now):
+            return True
+    return False
 
 
 def retry_after_failure(

@@ -4,6 +4,9 @@ Per pupil and kind the store keeps the ids of the most recent items and a
 floor: the highest id it ever had to forget. An item is new when its id is
 above the floor and not remembered, so however many items a feed holds, none
 fires twice because the list was full (ClassCharts ids grow over time).
+
+For timetable changes it keeps, per pupil, the lessons last read of today and
+tomorrow (``changes.py``): a change fires when a read differs from them.
 """
 
 from __future__ import annotations
@@ -17,11 +20,29 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
+from .changes import KnownLesson, TimetableChange, compare, days_compared
 from .const import DOMAIN, LOGGER
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 5
 MAX_REMEMBERED: Final = 2000
+LESSONS: Final = "lessons"  # per pupil: {ISO day: [[seven texts], ...]}
+LESSON_FIELDS: Final = 7
+
+
+def _valid_lessons(value: Any) -> bool:
+    """Whether stored lessons have the shape ``take_changes`` writes."""
+    return isinstance(value, dict) and all(
+        isinstance(day, str)
+        and isinstance(lessons, list)
+        and all(
+            isinstance(lesson, list)
+            and len(lesson) == LESSON_FIELDS
+            and all(isinstance(part, str) for part in lesson)
+            for lesson in lessons
+        )
+        for day, lessons in value.items()
+    )
 
 
 def _valid(data: Any) -> bool:
@@ -32,7 +53,10 @@ def _valid(data: Any) -> bool:
         if not isinstance(pupil, dict):
             return False
         for key, value in pupil.items():
-            if "_" in key:  # kind_since, kind_newest (text), kind_floor (a number)
+            if key == LESSONS:
+                if not _valid_lessons(value):
+                    return False
+            elif "_" in key:  # kind_since, kind_newest (text), kind_floor (a number)
                 if not isinstance(value, str | int) or isinstance(value, bool):
                     return False
             elif not isinstance(value, list) or not all(
@@ -105,6 +129,37 @@ class SeenItems:
         """Write now (at unload), so a reload straight after a poll repeats nothing."""
         if not self._closed:
             await self._store.async_save(self._data)
+
+    def take_changes(
+        self,
+        pupil_id: int,
+        today: date,
+        read: dict[date, list[KnownLesson]],
+    ) -> list[TimetableChange]:
+        """Changes of today's and tomorrow's lessons since they were last stored.
+
+        ``read`` holds the days read successfully (today, tomorrow or both). A
+        day not stored before is only stored; days before today are forgotten.
+        """
+        pupil = self._data.setdefault(str(pupil_id), {})
+        stored: dict[str, list[list[str]]] = pupil.get(LESSONS, {})
+        wanted = {day.isoformat() for day in days_compared(today)}
+        kept = {day: lessons for day, lessons in stored.items() if day in wanted}
+        changes: list[TimetableChange] = []
+        for day in sorted(read):
+            key = day.isoformat()
+            if key not in wanted:
+                continue
+            after = read[day]
+            if key in kept:
+                before = [KnownLesson.stored(lesson) for lesson in kept[key]]
+                changes.extend(compare(day, before, after))
+            kept[key] = [lesson.to_store() for lesson in after]
+        if kept != stored:
+            pupil[LESSONS] = kept
+            if not self._closed:
+                self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+        return changes
 
     def take_new[T](
         self,

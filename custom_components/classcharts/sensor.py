@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -29,7 +29,7 @@ from .text import line, state
 PARALLEL_UPDATES = 0
 MAX_LISTED_ITEMS = 20
 
-type ValueFn = Callable[[PupilData, datetime], StateType | datetime]
+type ValueFn = Callable[[PupilData, datetime], StateType | date | datetime]
 type AttributesFn = Callable[[PupilData, datetime], dict[str, Any]]
 
 
@@ -93,6 +93,31 @@ def _day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime | None
     if first:
         return min((lesson.start for lesson in lessons), key=instant)
     return max((lesson.end for lesson in lessons), key=instant)
+
+
+def _next_day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime | None:
+    lessons = data.next_school_day(now)
+    if not lessons:
+        return None
+    if first:
+        return min((lesson.start for lesson in lessons), key=instant)
+    return max((lesson.end for lesson in lessons), key=instant)
+
+
+def _next_day(data: PupilData, now: datetime) -> date | None:
+    lessons = data.next_school_day(now)
+    return lessons[0].start.astimezone(now.tzinfo).date() if lessons else None
+
+
+def _badge_attributes(data: PupilData) -> dict[str, Any]:
+    badges = sorted(data.badges or [], key=lambda badge: (badge.name, badge.id))
+    return {
+        "badges": [
+            {"name": line(badge.name), "times_awarded": badge.times_awarded}
+            for badge in badges[:MAX_LISTED_ITEMS]
+            if badge.times_awarded
+        ],
+    }
 
 
 def _end_of_week(now: datetime) -> Any:
@@ -190,6 +215,27 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: _day_edge(data, now, first=False),
         datasets=TIMETABLE,
     ),
+    ClassChartsSensorEntityDescription(
+        key="next_school_day",
+        translation_key="next_school_day",
+        device_class=SensorDeviceClass.DATE,
+        value_fn=_next_day,
+        datasets=TIMETABLE,
+    ),
+    ClassChartsSensorEntityDescription(
+        key="next_school_day_start",
+        translation_key="next_school_day_start",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data, now: _next_day_edge(data, now, first=True),
+        datasets=TIMETABLE,
+    ),
+    ClassChartsSensorEntityDescription(
+        key="next_school_day_end",
+        translation_key="next_school_day_end",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data, now: _next_day_edge(data, now, first=False),
+        datasets=TIMETABLE,
+    ),
     _homework_sensor("homework_due_today", lambda now: (now.date(), now.date())),
     _homework_sensor(
         "homework_due_tomorrow",
@@ -247,6 +293,14 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
         datasets=(Dataset.ANNOUNCEMENTS,),
     ),
+    ClassChartsSensorEntityDescription(
+        key="badges",
+        translation_key="badges",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda data, _: sum(b.times_awarded for b in data.badges or []),
+        attributes_fn=lambda data, _: _badge_attributes(data),
+        datasets=(Dataset.BADGES,),
+    ),
 )
 
 
@@ -285,7 +339,7 @@ class ClassChartsSensor(ClassChartsEntity, SensorEntity):
         self.entity_description = description
 
     @property
-    def native_value(self) -> StateType | datetime:
+    def native_value(self) -> StateType | date | datetime:
         """The value at this moment (lesson sensors change at lesson boundaries)."""
         return self.entity_description.value_fn(self.pupil_data, self.coordinator.now())
 

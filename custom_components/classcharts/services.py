@@ -47,9 +47,7 @@ type Handler = Callable[
 ]
 
 
-def _pupil_of(
-    hass: HomeAssistant, device_id: str
-) -> tuple[ClassChartsConfigEntry, int]:
+def pupil_of(hass: HomeAssistant, device_id: str) -> tuple[ClassChartsConfigEntry, int]:
     """Find the loaded entry and pupil behind a device id."""
     registry = dr.async_get(hass)
     device = registry.async_get(device_id)
@@ -182,7 +180,7 @@ async def _handle(
     call: ServiceCall,
 ) -> ServiceResponse:
     """Validate, resolve the pupil, call ClassCharts, map its errors."""
-    entry, pupil_id = _pupil_of(hass, call.data[ATTR_PUPIL])
+    entry, pupil_id = pupil_of(hass, call.data[ATTR_PUPIL])
     today = entry.runtime_data.coordinator.now().date()
     start, end = _range(call, defaults(today), MAX_DAYS[call.service])
     try:

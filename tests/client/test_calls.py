@@ -14,6 +14,7 @@ import pytest
 from custom_components.classcharts.client import (
     ClassChartsClient,
     ClassChartsError,
+    ClassChartsLimitError,
     ClassChartsResponseError,
     StudentCredentials,
 )
@@ -569,6 +570,40 @@ async def test_announcements(fake: FakeClassCharts, parent: ClientFactory) -> No
 async def test_badges(fake: FakeClassCharts, student: ClientFactory) -> None:
     [badge] = await student().get_badges(STUDENT_ID)
     assert (badge.id, badge.name, badge.times_awarded) == (31001, "Star Reader", 1)
+    [award] = badge.awards
+    assert (award.badge, award.reason) == ("Star Reader", "Reading")
+    assert award.timestamp.isoformat() == "2026-11-20T11:02:00+00:00"
+    # Awards have no id: the moment and the badge make one that grows with time.
+    assert award.id == int(award.timestamp.timestamp()) * 1_000_000 + 31001
+
+
+async def test_parent_behaviours_and_award(
+    fake: FakeClassCharts, parent: ClientFactory
+) -> None:
+    client = parent()
+    listed = await client.get_parent_behaviours(STUDENT_ID)
+    assert [(b.id, b.name, b.limit_reached) for b in listed] == [
+        (501001, "Helpful at home", False),
+        (501002, "Reading", True),
+    ]
+    await client.add_parent_behaviour(STUDENT_ID, 501001)
+    # The fake awards once a day: the second is the school's limit, not retried.
+    fake.clear_requests()
+    with pytest.raises(ClassChartsLimitError, match="daily limit"):
+        await client.add_parent_behaviour(STUDENT_ID, 501001)
+    assert len(fake.api_requests("addparentbehaviour")) == 1
+    with pytest.raises(ClassChartsResponseError, match="Invalid behaviour"):
+        await client.add_parent_behaviour(STUDENT_ID, 999)
+
+
+async def test_parent_behaviours_are_for_parents(
+    fake: FakeClassCharts, student: ClientFactory
+) -> None:
+    with pytest.raises(ClassChartsError, match="parent accounts"):
+        await student().get_parent_behaviours(STUDENT_ID)
+    with pytest.raises(ClassChartsError, match="parent accounts"):
+        await student().add_parent_behaviour(STUDENT_ID, 501001)
+    assert fake.api_requests("parentbehaviour") == []
 
 
 async def test_attendance(fake: FakeClassCharts, student: ClientFactory) -> None:

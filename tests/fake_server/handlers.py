@@ -285,6 +285,7 @@ def timetable(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
                 "pupil_note_raw": "",
             }
         )
+    lessons = _changed(pupil, day, lessons)
     used = {s.period for s in slots}
     meta = {
         "dates": [day.isoformat()],
@@ -302,3 +303,15 @@ def timetable(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
         "end_time": f"{day.isoformat()}T23:59:59+00:00",
     }
     return ok(lessons, meta)
+
+
+def _changed(pupil: FakePupil, day: date, lessons: list[JSON]) -> list[JSON]:
+    """Apply the day's room or teacher changes, cancellations and added lessons."""
+    result = []
+    for lesson in lessons:
+        change = pupil.lesson_changes.get((day, lesson["lesson_name"]), {})
+        if change.get("cancelled"):
+            continue
+        result.append({**lesson, **change})
+    result.extend(pupil.added_lessons.get(day, []))
+    return sorted(result, key=lambda lesson: lesson["start_time"])

@@ -135,6 +135,10 @@ class FakePupil:
     rewards: list[dict[str, Any]] = field(default_factory=list)
     score_balance: int = 0
     parent_behaviours: list[dict[str, Any]] = field(default_factory=list)
+    # Changes of one day's lessons: (day, class name) -> fields replaced, or
+    # {"cancelled": True}; and lessons added on a day (timetable entries).
+    lesson_changes: dict[tuple[date, str], dict[str, Any]] = field(default_factory=dict)
+    added_lessons: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
     attendance_modulus: tuple[int, int] = (
         17,
         11,

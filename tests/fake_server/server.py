@@ -287,6 +287,63 @@ class FakeClassCharts(RequestRouter):
         """Drop every pending fail_next failure."""
         self._failures.clear()
 
+    def change_lesson(
+        self,
+        pupil_id: int,
+        day: date,
+        lesson_name: str,
+        *,
+        room: str | None = None,
+        teacher: str | None = None,
+        cancelled: bool = False,
+    ) -> None:
+        """Change one lesson (by class name) on one day: room, teacher, or cancel it."""
+        change: dict[str, object] = {}
+        if room is not None:
+            change["room_name"] = room
+        if teacher is not None:
+            change["teacher_name"] = teacher
+        if cancelled:
+            change["cancelled"] = True
+        self.pupils[pupil_id].lesson_changes[day, lesson_name] = change
+
+    def add_lesson(
+        self,
+        pupil_id: int,
+        day: date,
+        *,
+        subject: str,
+        lesson_name: str,
+        start: datetime,
+        end: datetime,
+        teacher: str = "Ms C Cover",
+        room: str = "L9",
+        period: str = "P6",
+    ) -> None:
+        """Add a lesson to one day (a revision class after school, say)."""
+        self.pupils[pupil_id].added_lessons.setdefault(day, []).append(
+            {
+                "teacher_name": teacher,
+                "teacher_id": "T5599",
+                "lesson_id": 2209999,
+                "lesson_name": lesson_name,
+                "subject_name": subject,
+                "is_alternative_lesson": True,
+                "period_name": f"1Add:{period}",
+                "period_number": period,
+                "room_name": room,
+                "date": day.isoformat(),
+                "start_time": start.astimezone(self.tz).isoformat(),
+                "end_time": end.astimezone(self.tz).isoformat(),
+                "key": 69999999,
+                "note_abstract": "",
+                "note": "",
+                "pupil_note_abstract": "",
+                "pupil_note": "",
+                "pupil_note_raw": "",
+            }
+        )
+
     def homework(self, homework_id: int) -> FakeHomework:
         """Return the homework with that id."""
         for pupil in self.pupils.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 import shutil
@@ -10,6 +11,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
@@ -18,11 +20,18 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
+from custom_components.classcharts.datasets import Dataset
 from tests.conftest import LONDON, NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 
 FOLDER = Path(__file__).parents[2] / "blueprints" / "automation" / "classcharts"
-NAMES = ["announce_behaviour_point", "homework_reminder", "detention_alert"]
+NAMES = [
+    "announce_behaviour_point",
+    "homework_reminder",
+    "detention_alert",
+    "timetable_changes_tonight",
+    "next_school_day_start",
+]
 PHONE = "notify.parent_phone"
 
 
@@ -167,3 +176,135 @@ async def test_detention_alert(
             "2026-11-27 at 15:30, Hall. Reason: Phone in lesson",
         )
     ]
+
+
+async def test_timetable_changes_tonight(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """Tomorrow's change found at 13:00 is sent at 19:00; today's is not sent."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "timetable_changes_tonight",
+        {
+            "timetable_change_event": "event.ada_example_timetable_change",
+            "notify_time": "19:00:00",
+            "notify_target": PHONE,
+        },
+    )
+    fake.change_lesson(STUDENT_ID, date(2026, 11, 24), "9X/Gg1", room="H9")
+    fake.change_lesson(STUDENT_ID, date(2026, 11, 25), "9X/Fr1", room="L3")
+    coordinator = student_entry.runtime_data.coordinator
+    # The 13:00 read, as a refresh the test awaits: the automation's run then
+    # waits for 19:00 (a block_till_done would wait for it too).
+    freezer.move_to(datetime(2026, 11, 24, 13, 0, 30, tzinfo=LONDON))
+    await coordinator.async_refresh()
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert sent == []
+    freezer.move_to(datetime(2026, 11, 24, 18, 59, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(seconds=1))
+    assert [(c.data["title"], c.data["message"]) for c in sent] == [
+        (
+            "Timetable change tomorrow for Ada Example",
+            "French (P1, 08:45): now in L3, not L1",
+        )
+    ]
+    # A cancellation found later that evening (a read the coordinator was
+    # asked for) is sent at once.
+    fake.change_lesson(STUDENT_ID, date(2026, 11, 25), "9X/Ar1", cancelled=True)
+    freezer.move_to(datetime(2026, 11, 24, 20, 30, tzinfo=LONDON))
+    coordinator.invalidate(STUDENT_ID, Dataset.TIMETABLE)
+    await coordinator.async_refresh()
+    await hass_london.async_block_till_done()
+    assert [c.data["message"] for c in sent[1:]] == ["Art (P5, 14:05) is cancelled"]
+    await hass_london.services.async_call(
+        "automation", "turn_off", {"entity_id": "all"}, blocking=True
+    )
+
+
+async def test_next_school_day_start(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """An hour before the first lesson on school days; not on Saturday."""
+    freezer.move_to(datetime(2026, 11, 27, 6, 0, tzinfo=LONDON))  # Friday
+    fake.today = date(2026, 11, 27)
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "next_school_day_start",
+        {
+            "next_school_day_start": "sensor.ada_example_next_school_day_start",
+            "minutes_before": 60,
+            "actions": [
+                {
+                    "action": "notify.send_message",
+                    "target": {"entity_id": PHONE},
+                    "data": {"message": "Time to get up"},
+                }
+            ],
+        },
+    )
+    fired_at = []
+    for _ in range(4 * 24 * 12):  # Friday 06:00 to Tuesday 06:00, 5-minute steps
+        before = len(sent)
+        await advance(hass_london, freezer, timedelta(minutes=5))
+        if len(sent) > before:
+            fired_at.append(datetime.now(LONDON).strftime("%a %H:%M"))
+    assert fired_at == ["Fri 07:45", "Mon 07:45"]
+    await hass_london.services.async_call(
+        "automation", "turn_off", {"entity_id": "all"}, blocking=True
+    )
+
+
+async def test_two_points_in_one_poll_are_both_announced(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """Events of one poll can share their time to the millisecond (the event
+    entity's state); the second differs in its attributes only and still counts."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "announce_behaviour_point",
+        {
+            "behaviour_event": "event.ada_example_behaviour_point",
+            "polarity": "both",
+            "notify_target": PHONE,
+        },
+    )
+    for minute, reason in ((1, "Great answer"), (2, "Helping others")):
+        fake.add_behaviour_point(
+            STUDENT_ID, reason=reason, timestamp=NOW + timedelta(minutes=minute)
+        )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [c.data["message"] for c in sent] == [
+        "Ada Example got a positive point: Great answer from Mr P Example.",
+        "Ada Example got a positive point: Helping others from Mr P Example.",
+    ]
+    # A reload restores the last event's state, a rename changes only its
+    # friendly name: neither is an announcement.
+    await hass_london.config_entries.async_reload(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    er.async_get(hass_london).async_update_entity(
+        "event.ada_example_behaviour_point", name="Ada's points"
+    )
+    await hass_london.async_block_till_done()
+    assert hass_london.states.get("event.ada_example_behaviour_point").name == (
+        "Ada's points"
+    )
+    assert len(sent) == 2

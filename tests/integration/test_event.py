@@ -238,3 +238,58 @@ async def test_old_homework_entering_the_window_is_not_news(
     freezer.move_to(datetime(2026, 12, 1, 10, 0, tzinfo=LONDON))
     await advance(hass_london, freezer, timedelta(hours=3))
     assert fired == []
+
+
+def badge_award(timestamp: str, reason: str) -> dict:
+    """One ``pupil_badges`` entry as ClassCharts sends it."""
+    return {
+        "pupil_event": {
+            "timestamp": timestamp,
+            "lesson_pupil_behaviour": {
+                "reason": reason,
+                "score": 1,
+                "polarity": "positive",
+                "timestamp": timestamp,
+            },
+            "event": {"label": "badge"},
+        }
+    }
+
+
+async def test_badge_earned_fires_once_each_award(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Badges read at the day's first poll and at 18:00: each new award fires once."""
+    await setup_entry(hass_london, student_entry)
+    count = "sensor.ada_example_badges"
+    assert hass_london.states.get(count).state == "1"  # the seeded award: no event
+    assert hass_london.states.get("event.ada_example_badge_earned").state == (
+        STATE_UNKNOWN
+    )
+    fired = record(hass_london, "event.ada_example_badge_earned")
+    badges = fake.pupils[STUDENT_ID].badges
+    badges[0]["pupil_badges"].append(
+        badge_award("2026-11-24T11:02:00+00:00", "Reading")
+    )
+    badges.append(
+        {
+            "id": 31002,
+            "name": "Helping Hand",
+            "pupil_badges": [badge_award("2026-11-24T12:30:00+00:00", "Helpful")],
+        }
+    )
+    freezer.move_to(datetime(2026, 11, 24, 17, 58, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(minutes=1))  # a poll at 17:59
+    assert fired == []
+    await advance(hass_london, freezer, timedelta(hours=2, minutes=1))
+    assert [(f["badge"], f["reason"], f["time"]) for f in fired] == [
+        ("Star Reader", "Reading", "2026-11-24T11:02:00+00:00"),
+        ("Helping Hand", "Helpful", "2026-11-24T12:30:00+00:00"),
+    ]
+    assert hass_london.states.get(count).state == "3"
+    for _ in range(4):  # the next day's reads repeat nothing
+        await advance(hass_london, freezer, timedelta(hours=6))
+    assert len(fired) == 2

@@ -1,4 +1,4 @@
-"""Snapshots of the calendar, event and to-do platforms (sensors: test_sensor.py)."""
+"""Snapshots of the binary sensor, calendar, event and to-do platforms (sensors: test_sensor.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,10 @@ from tests.conftest import setup_entry
 from tests.fake_server import FakeClassCharts
 
 
-@pytest.mark.parametrize("platform", [Platform.CALENDAR, Platform.EVENT, Platform.TODO])
+@pytest.mark.parametrize(
+    "platform",
+    [Platform.BINARY_SENSOR, Platform.CALENDAR, Platform.EVENT, Platform.TODO],
+)
 async def test_platform(
     hass_london: HomeAssistant,
     parent_entry: MockConfigEntry,

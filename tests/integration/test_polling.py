@@ -31,6 +31,10 @@ async def test_school_day_requests(
     assert counts["login"] == counts["ping"]
     # Every poll reads today's behaviour: at least 6 an hour during lessons.
     assert counts["activity"] >= 6 * 6
+    # The week once, then today and tomorrow at 07:00, 13:00 and 18:00; badges
+    # at the day's first poll and at 18:00 (datasets.py).
+    assert counts["timetable"] == 7 + 3 * 2
+    assert counts["eventbadges"] == 2
 
 
 async def test_weekend_day_requests(
@@ -50,6 +54,9 @@ async def test_weekend_day_requests(
     total = sum(counts.values())
     print(f"weekend day: {total} requests {dict(counts)}")
     assert total <= 40
+    # No school today: no timetable re-reads, badges once.
+    assert counts["timetable"] == 7
+    assert counts["eventbadges"] == 1
 
 
 async def test_parent_of_two_costs_less_than_two_students(
@@ -148,7 +155,8 @@ async def test_what_school_hours_polls_read(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """From 10:00: activity every poll, homework and detentions every 2 h,
-    announcements and rewards every 3 h (the rows of datasets.py)."""
+    announcements and rewards every 3 h, today's and tomorrow's timetable at
+    the 13:00 checkpoint (the rows of datasets.py)."""
     await setup_entry(hass_london, student_entry)
     read: dict[str, list[str]] = {}
     for _ in range(26):  # 10:10 to 14:20
@@ -166,4 +174,5 @@ async def test_what_school_hours_polls_read(
         "detentions": ["12:00", "14:00", "14:20"],
         "announcements": ["13:00", "14:20"],
         "rewards": ["13:00", "14:20"],
+        "timetable": ["13:00", "13:00"],
     }

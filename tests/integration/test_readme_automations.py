@@ -9,6 +9,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -68,6 +69,32 @@ async def test_negative_point_example(
     assert [call.data["message"] for call in sent] == [
         "Ada got a negative point: Late (Ms Q, 9X/En1)"
     ]
+
+
+async def test_negative_point_example_sees_every_point_of_a_poll(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two points of one poll share the event's time; both are sent, a rename is not."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use(hass_london, readme_automations()[0])
+    for reason in ("Late", "No homework"):
+        fake.add_behaviour_point(
+            STUDENT_ID, polarity="negative", reason=reason, teacher="Ms Q"
+        )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [call.data["message"] for call in sent] == [
+        "Ada got a negative point: Late (Ms Q, 9X/Ma2)",
+        "Ada got a negative point: No homework (Ms Q, 9X/Ma2)",
+    ]
+    er.async_get(hass_london).async_update_entity(
+        "event.ada_example_behaviour_point", name="Ada's points"
+    )
+    await hass_london.config_entries.async_reload(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    assert len(sent) == 2
 
 
 @pytest.mark.parametrize(("days", "expected"), [(1, 1), (2, 0)])

@@ -34,6 +34,7 @@ HIDDEN = {
         "attendance",
         "announcements",
         "rewards",
+        "event_badges",
     )
 }
 

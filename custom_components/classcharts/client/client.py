@@ -10,7 +10,12 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from .boundary import guarded
-from .exceptions import ClassChartsConnectionError, ClassChartsError
+from .exceptions import (
+    ClassChartsConnectionError,
+    ClassChartsError,
+    ClassChartsLimitError,
+    ClassChartsResponseError,
+)
 from .models import (
     AccountType,
     ActivityItem,
@@ -23,6 +28,7 @@ from .models import (
     Detention,
     Homework,
     Lesson,
+    ParentBehaviour,
     Pupil,
     Reward,
     RewardShop,
@@ -273,12 +279,15 @@ class ClassChartsClient(ClassChartsSession):
 
     @guarded
     async def get_badges(self, pupil_id: int) -> list[Badge]:
-        """Event badges the pupil earned."""
+        """Event badges the pupil earned, with each award."""
+        zone = self.pupil_zone(pupil_id)
         return await self._parsed(
             "GET",
             f"eventbadges/{pupil_id}",
             None,
-            lambda data, _: self._items("eventbadges", data, Badge.from_json),
+            lambda data, _: self._items(
+                "eventbadges", data, lambda item: Badge.from_json(item, zone)
+            ),
         )
 
     @guarded
@@ -311,6 +320,41 @@ class ClassChartsClient(ClassChartsSession):
             return RewardShop(balance=RewardShop.balance_from(meta), items=items)
 
         return await self._parsed("GET", f"rewards/{pupil_id}", None, parse)
+
+    @guarded
+    async def get_parent_behaviours(self, pupil_id: int) -> list[ParentBehaviour]:
+        """The home behaviours the school lets a parent award (parent accounts)."""
+        self._require_parent("home behaviour points")
+        return await self._parsed(
+            "GET",
+            f"parentbehaviours/{pupil_id}",
+            None,
+            lambda data, _: self._items(
+                "parentbehaviours", data, ParentBehaviour.from_json
+            ),
+        )
+
+    @guarded
+    async def add_parent_behaviour(self, pupil_id: int, behaviour_id: int) -> None:
+        """Award one home behaviour point; the school's limit raises, never retried.
+
+        The form field is ``behaviour_id`` (the id from ``get_parent_behaviours``),
+        as a public client sends it. A refusal naming a limit becomes a
+        ``ClassChartsLimitError``; a lost answer is not resent, so a point is
+        never awarded twice by us.
+        """
+        self._require_parent("home behaviour points")
+        try:
+            await self._call(
+                "POST",
+                f"addparentbehaviour/{pupil_id}",
+                data={"behaviour_id": str(behaviour_id)},
+            )
+        except ClassChartsResponseError as err:
+            if "limit" in str(err).lower():
+                msg = f"POST addparentbehaviour: {_reported(err)}"
+                raise ClassChartsLimitError(msg) from err
+            raise
 
     @guarded
     async def set_homework_done(
@@ -350,7 +394,17 @@ class ClassChartsClient(ClassChartsSession):
             raise ClassChartsError(msg)
         return current
 
+    def _require_parent(self, what: str) -> None:
+        if self.account_type is not AccountType.PARENT:
+            msg = f"{what} are only available to parent accounts"
+            raise ClassChartsError(msg)
+
     def _require_student(self, what: str) -> None:
         if self.account_type is not AccountType.STUDENT:
             msg = f"{what} is only available to student accounts"
             raise ClassChartsError(msg)
+
+
+def _reported(err: ClassChartsResponseError) -> str:
+    """What ClassCharts said, without the call's name the session put in front."""
+    return str(err).split("reported an error: ", 1)[-1]

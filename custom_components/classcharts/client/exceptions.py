@@ -53,6 +53,13 @@ class ClassChartsResponseError(ClassChartsError):
     """
 
 
+class ClassChartsLimitError(ClassChartsError):
+    """The school's limit refuses the request (a home point awarded too often today).
+
+    Never retried: the same request would be refused again until the limit resets.
+    """
+
+
 class ClassChartsCaptchaError(ClassChartsError):
     """ClassCharts asked for a captcha at login; a person must log in on the website once."""
 

@@ -49,6 +49,8 @@ class Features:
     rewards: bool
     badges: bool
     custom_fields: bool
+    # Parents may award home behaviour points (parent accounts only).
+    parent_behaviour: bool = False
 
     @classmethod
     def from_json(cls, obj: JSONObject) -> Self:
@@ -64,6 +66,7 @@ class Features:
             rewards=flag(obj, "display_rewards"),
             badges=flag(obj, "display_event_badges"),
             custom_fields=flag(obj, "display_custom_fields"),
+            parent_behaviour=flag(obj, "display_parent_behaviour"),
         )
 
 
@@ -432,20 +435,72 @@ class Announcement:
 
 
 @dataclass(frozen=True, slots=True)
+class BadgeAward:
+    """One time a pupil earned a badge: when, and for what."""
+
+    # Awards carry no id of their own: the badge's id and the moment make one
+    # (seconds since the epoch, so it grows over time like ClassCharts ids).
+    id: int
+    badge: str
+    timestamp: datetime
+    reason: str
+
+    @classmethod
+    def from_json(cls, value: Any, badge_id: int, badge: str, zone: tzinfo) -> Self:
+        """Parse one ``pupil_badges`` entry of a badge."""
+        event = as_object(as_object(value, "pupil_badge").get("pupil_event"), "event")
+        timestamp = parse_datetime(event.get("timestamp"), "timestamp", zone)
+        behaviour = as_object(event.get("lesson_pupil_behaviour") or {}, "behaviour")
+        seconds = int(timestamp.timestamp())
+        return cls(
+            id=seconds * 1_000_000 + badge_id % 1_000_000,
+            badge=badge,
+            timestamp=timestamp,
+            reason=text(behaviour, "reason"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Badge:
-    """An event badge and how often the pupil earned it."""
+    """An event badge and each time the pupil earned it."""
 
     id: int
     name: str
     times_awarded: int
+    awards: tuple[BadgeAward, ...] = ()
 
     @classmethod
-    def from_json(cls, value: Any) -> Self:
+    def from_json(cls, value: Any, zone: tzinfo = UTC) -> Self:
         """Parse a badge."""
         obj = as_object(value, "badge")
         awarded = as_list(obj.get("pupil_badges"), "pupil_badges")
+        badge_id, name = integer(obj, "id"), text(obj, "name")
         return cls(
-            id=integer(obj, "id"), name=text(obj, "name"), times_awarded=len(awarded)
+            id=badge_id,
+            name=name,
+            times_awarded=len(awarded),
+            awards=tuple(
+                BadgeAward.from_json(item, badge_id, name, zone) for item in awarded
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ParentBehaviour:
+    """A home behaviour a parent may award (the school's list)."""
+
+    id: int
+    name: str
+    limit_reached: bool
+
+    @classmethod
+    def from_json(cls, value: Any) -> Self:
+        """Parse one entry of ``/parentbehaviours``."""
+        obj = as_object(value, "parent behaviour")
+        return cls(
+            id=integer(obj, "id"),
+            name=text(obj, "name"),
+            limit_reached=flag(obj, "is_daily_limit_reached"),
         )
 
 

@@ -290,6 +290,8 @@ class ClassChartsSession:
         method: str,
         endpoint: str,
         params: Mapping[str, str] | None = None,
+        *,
+        data: Mapping[str, str] | None = None,
     ) -> tuple[Any, JSONObject]:
         """Send an authenticated call on an active session.
 
@@ -303,7 +305,7 @@ class ClassChartsSession:
             await self._ensure_active(refused_generation)
             generation, token = self._generation, self._token
             try:
-                return await self._send_verified(method, endpoint, params or {}, None)
+                return await self._send_verified(method, endpoint, params or {}, data)
             except _RefusedError as err:
                 refusal = err
             if not rotated and self._token != token:
