@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -16,6 +17,7 @@ from tests.browser.frontend import (
     shoot,
     submit,
 )
+from tests.e2e.harness import INTEGRATION
 from tests.fake_server import (
     PARENT_EMAIL,
     PARENT_PASSWORD,
@@ -26,8 +28,12 @@ from tests.fake_server.data import PARENT_NAME
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
-CODE_ERROR = "A pupil code is 4 to 20 letters and digits."
-DATE_ERROR = "Enter the date of birth as DD/MM/YYYY"
+# The messages as the translations word them: a test of the page, not of the text.
+ERRORS = json.loads(
+    (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
+)["config"]["error"]
+CODE_ERROR = ERRORS["invalid_code"]
+DATE_ERROR = ERRORS["invalid_date_of_birth"]
 DATE_LABEL = "Date of birth (DD/MM/YYYY)"
 
 
