@@ -167,3 +167,59 @@ async def test_what_school_hours_polls_read(
         "announcements": ["13:00", "14:20"],
         "rewards": ["13:00", "14:20"],
     }
+
+
+async def test_a_school_morning_is_polled_every_two_hours_from_six(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Set up at 06:10 on a school day: the day mode has begun (06:00), so the
+    next poll is two hours on, at 08:10, then school polling from 08:30."""
+    freezer.move_to(datetime(2026, 11, 24, 6, 10, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    polls = []
+    for _ in range(2 * 60 + 25):  # to 08:35
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            polls.append(datetime.now(LONDON).strftime("%H:%M"))
+    assert polls == ["08:10", "08:30"]
+
+
+async def test_hidden_timetable_on_a_saturday_is_not_school_hours(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without a timetable only weekdays count as school: Saturday 10:00 to
+    16:00 is quiet, one poll every six hours."""
+    fake.pupils[STUDENT_ID].display["display_timetable"] = False
+    freezer.move_to(datetime(2026, 11, 28, 10, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    fake.clear_requests()
+    for _ in range(6 * 6):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fake.api_requests("activity")) == 1  # at 16:00
+
+
+async def test_hidden_timetable_school_hours_end_at_four(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without a timetable the assumed school day ends at 16:00: polls every
+    10 minutes until then, every two hours after."""
+    fake.pupils[STUDENT_ID].display["display_timetable"] = False
+    freezer.move_to(datetime(2026, 11, 24, 15, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    polls = []
+    for _ in range(3 * 60):  # to 18:00
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            polls.append(datetime.now(LONDON).strftime("%H:%M"))
+    assert polls == ["15:10", "15:20", "15:30", "15:40", "15:50", "16:00", "18:00"]
