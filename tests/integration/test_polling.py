@@ -10,6 +10,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import BASE_URL_ENV
+from custom_components.classcharts.datasets import Dataset
+from custom_components.classcharts.schedule import Mode, is_due
 from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 from tests.simulation import simulate_day
@@ -223,3 +225,13 @@ async def test_hidden_timetable_school_hours_end_at_four(
         if any(r.path.endswith("/login") for r in fake.requests):
             polls.append(datetime.now(LONDON).strftime("%H:%M"))
     assert polls == ["15:10", "15:20", "15:30", "15:40", "15:50", "16:00", "18:00"]
+
+
+def test_homework_almost_two_hours_old_is_due_in_school_hours() -> None:
+    """A poll that comes up to two minutes early (drift) still re-reads homework;
+    one earlier than that does not."""
+    early = timedelta(hours=1, minutes=58)
+    assert is_due(Dataset.HOMEWORK, Mode.SCHOOL, NOW, NOW - early)
+    assert not is_due(
+        Dataset.HOMEWORK, Mode.SCHOOL, NOW, NOW - early + timedelta(seconds=1)
+    )
