@@ -172,6 +172,8 @@ async def test_single_child_entry_becomes_a_parent_entry(
     assert hass_london.states.get("sensor.ben_example_next_lesson") is None
     notice = issues(hass_london)[f"entry_migrated_{old.entry_id}"]
     assert notice.is_fixable
+    # A notice to confirm, not a fault: a warning, where faults are errors.
+    assert notice.severity is ir.IssueSeverity.WARNING
     assert notice.translation_placeholders is not None
     assert notice.translation_placeholders["children"] == "Ada Example"
     # The settling login is the one the first refresh used.
@@ -441,6 +443,7 @@ async def test_unknown_layout_gives_a_repair_issue(
     assert dict(entry.data) == data  # nothing lost
     issue = issues(hass_london)[f"unknown_layout_{entry.entry_id}"]
     assert not issue.is_fixable
+    assert issue.severity is ir.IssueSeverity.ERROR
     lines = [r for r in caplog.records if r.name.startswith("custom_components")]
     errors = [r for r in lines if r.levelname == "ERROR"]
     assert len(errors) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
 from homeassistant.core import HomeAssistant
@@ -171,3 +172,28 @@ async def test_items_are_ordered_by_due_date_not_by_when_they_were_set(
     ]
     calendar = hass_london.states.get("calendar.ada_example_homework")
     assert calendar.attributes["message"] == "Science: Set second"
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        ({"status": 429, "retry_after": 60}, "ClassCharts asked to slow down"),
+        (
+            {"malformed": True},
+            "ClassCharts sent an answer this integration does not understand",
+        ),
+    ],
+    ids=["rate-limited", "malformed"],
+)
+async def test_a_failed_tick_says_what_went_wrong(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    failure: dict[str, Any],
+    message: str,
+) -> None:
+    """The error a user reads names the failure: slow down, or an odd answer."""
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(count=1, path_contains="homeworkticked", **failure)
+    with pytest.raises(HomeAssistantError, match=message):
+        await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
