@@ -421,9 +421,16 @@ async def test_our_older_entries_keep_their_data(
         (1, {"token": "abc", "school": PARENT_PASSWORD}),
         (1, {"username": PARENT_EMAIL, "password": PARENT_PASSWORD, "student_id": "x"}),
         (1, {"username": PARENT_EMAIL, "password": "x", "student_id": True}),
+        (1, {"username": PARENT_EMAIL, "password": "x", "student_id": 0}),
         (1, {CONF_ACCOUNT_TYPE: "teacher", CONF_PASSWORD: PARENT_PASSWORD}),
     ],
-    ids=["unknown_keys", "bad_pupil_id", "boolean_pupil_id", "unknown_account_type"],
+    ids=[
+        "unknown_keys",
+        "bad_pupil_id",
+        "boolean_pupil_id",
+        "zero_pupil_id",
+        "unknown_account_type",
+    ],
 )
 async def test_unknown_layout_gives_a_repair_issue(
     hass_london: HomeAssistant,
