@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
-from tests.fake_server.models import FakeDetention
+from tests.fake_server.models import PERIOD_TIMES, FakeDetention
 
 from .test_calendar import get_events
 
@@ -143,6 +143,15 @@ async def test_calendar_uids(
     uids = [e["uid"] for e in lessons]
     assert len(set(uids)) == len(uids)  # two lessons share period 3 on Tuesdays
     assert all(uid.startswith("20261124-") for uid in uids)
+    # The first lesson's uid from what ClassCharts sent: stable across releases,
+    # so a synced calendar never shows a lesson twice.
+    pupil = fake.pupils[STUDENT_ID]
+    first = pupil.timetable[TODAY.weekday()][0]
+    key = pupil.key_base + (TODAY.toordinal() % 100000) * 10 + 1
+    start = PERIOD_TIMES[first.period][0]
+    assert uids[0] == (
+        f"20261124-{first.period}-{first.cls.lesson_id}-{key}-{start:%H%M}"
+    )
 
 
 ALL_FLAGS_ON = "all-on"
