@@ -198,6 +198,13 @@ class PupilData:
             for until in self.shown_until.values()
             if until is not None and instant(until) > instant(now)
         )
+        # A detention's end: it stops counting as pending then, not at the next poll.
+        moments.extend(
+            instant(end)
+            for detention in self.pending_detentions(now)
+            if (end := detention_end(detention)) is not None
+            and instant(end) > instant(now)
+        )
         return min(moments, default=None)
 
     def _points(self, first: date, now: datetime) -> BehaviourTotals | None:

@@ -659,3 +659,40 @@ async def test_parent_cannot_read_another_pupil(
     with pytest.raises(ClassChartsResponseError, match="Invalid pupil") as err:
         await parent().get_badges(1234)
     assert "eventbadges" in str(err.value)
+
+
+async def test_behaviour_reasons_as_a_list_of_items_are_refused(
+    fake: FakeClassCharts, student: ClientFactory
+) -> None:
+    """Only an empty list stands for an empty object: reasons sent as a list of
+    items are an answer the client does not understand, not "no reasons"."""
+    body = example("behaviour")
+    body["data"]["positive_reasons"] = [{"Excellent effort": 3}]
+    fake.set_response("behaviour", body)
+    with pytest.raises(ClassChartsResponseError, match="positive_reasons"):
+        await student().get_behaviour(STUDENT_ID, MONTH_AGO, TODAY)
+
+
+async def test_homework_description_blocks_as_a_browser_separates_them(
+    fake: FakeClassCharts, student: ClientFactory
+) -> None:
+    """A quotation is a paragraph of its own; a rule starts a new line."""
+    homework_id = fake.add_homework(
+        STUDENT_ID,
+        title="Poem",
+        due_date=TODAY,
+        description=(
+            "<p>Read the poem</p><blockquote>The owl and the pussycat</blockquote>"
+            "Then answer<hr>Due Friday"
+        ),
+    )
+    homeworks = await student().get_homeworks(STUDENT_ID, TODAY, TODAY)
+    poem = next(h for h in homeworks if h.id == homework_id)
+    assert poem.description.splitlines() == [
+        "Read the poem",
+        "",
+        "The owl and the pussycat",
+        "",
+        "Then answer",
+        "Due Friday",
+    ]

@@ -88,8 +88,13 @@ async def test_failed_activation_after_expiry_is_a_failed_login(
     with pytest.raises(ClassChartsError):
         await client.get_badges(STUDENT_ID)
     assert not clocked_fake.requests
+    # ...for half a minute...
+    clock.advance(29)
+    with pytest.raises(ClassChartsError):
+        await client.get_badges(STUDENT_ID)
+    assert not clocked_fake.requests
     # ...and later ones log in again and get real data, never empty data.
-    clock.advance(LOGIN_RETRY_AFTER + 1)
+    clock.advance(2)
     assert await client.get_badges(STUDENT_ID)
     assert client.state is SessionState.ACTIVE
 

@@ -16,6 +16,7 @@ from custom_components.classcharts.client import (
     ParentCredentials,
     StudentCredentials,
 )
+from custom_components.classcharts.client.loginpage import read_refusal
 from tests.conftest import TODAY
 from tests.fake_server import (
     CHILD_IDS,
@@ -247,3 +248,23 @@ async def test_ping_without_new_token_keeps_the_old_one(
     await client.login()
     assert await client.get_badges(STUDENT_ID)
     assert login_requests(fake) == 1
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Please complete the reCAPTCHA to continue.",
+        "Please complete the captcha.",
+        "A captcha is required.",
+        "Captcha verification failed, please try again.",
+        "Please verify that you are not a robot.",
+        "Confirm you are not a robot",
+    ],
+)
+def test_each_captcha_wording_is_a_captcha(wording: str) -> None:
+    """Every wording ClassCharts uses for a captcha demand is read as one (not
+    as an unknown page, which would only be retried)."""
+    page = f"<html><body><form><p>{wording}</p></form></body></html>".encode()
+    assert isinstance(
+        read_refusal(AccountType.PARENT, 200, page), ClassChartsCaptchaError
+    )

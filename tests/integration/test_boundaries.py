@@ -3,17 +3,18 @@ several pending detentions, and each display_* flag hiding exactly its entities.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from tests.conftest import NOW, TODAY, setup_entry
+from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
-from tests.fake_server.models import FakeDetention
+from tests.fake_server.models import PERIOD_TIMES, FakeDetention
 
 from .test_calendar import get_events
 
@@ -142,6 +143,15 @@ async def test_calendar_uids(
     uids = [e["uid"] for e in lessons]
     assert len(set(uids)) == len(uids)  # two lessons share period 3 on Tuesdays
     assert all(uid.startswith("20261124-") for uid in uids)
+    # The first lesson's uid from what ClassCharts sent: stable across releases,
+    # so a synced calendar never shows a lesson twice.
+    pupil = fake.pupils[STUDENT_ID]
+    first = pupil.timetable[TODAY.weekday()][0]
+    key = pupil.key_base + (TODAY.toordinal() % 100000) * 10 + 1
+    start = PERIOD_TIMES[first.period][0]
+    assert uids[0] == (
+        f"20261124-{first.period}-{first.cls.lesson_id}-{key}-{start:%H%M}"
+    )
 
 
 ALL_FLAGS_ON = "all-on"
@@ -209,3 +219,23 @@ async def test_each_display_flag_hides_exactly_its_entities(
     shown = entities(hass_london, student_entry)
     hidden = HIDDEN_BY.get(flag, set())
     assert shown & every == every - hidden
+
+
+async def test_a_detention_stops_being_pending_when_it_ends(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Today 15:20-15:50, after school (polls at 14:20 and 16:20): pending up to
+    15:50, then the seeded Thursday detention is the only one and the next."""
+    add_detention(fake, 4400904, TODAY, "15:20", 30)
+    freezer.move_to(datetime(2026, 11, 24, 15, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    assert state(hass_london, "pending_detentions") == "2"
+    await advance(hass_london, freezer, timedelta(minutes=49, seconds=59))
+    assert state(hass_london, "pending_detentions") == "2"
+    await advance(hass_london, freezer, timedelta(seconds=1))  # 15:50
+    assert state(hass_london, "pending_detentions") == "1"
+    nxt = hass_london.states.get("sensor.ada_example_next_detention")
+    assert nxt.state == "2026-11-26T15:20:00+00:00"

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from tests.conftest import LONDON, setup_entry
-from tests.fake_server import FakeClassCharts
+from tests.conftest import LONDON, TODAY, setup_entry
+from tests.fake_server import STUDENT_ID, FakeClassCharts
+from tests.fake_server.models import FakeDetention
 
 TIMETABLE = "calendar.ada_example_timetable"
+DAY = timedelta(days=1)
 
 
 async def get_events(
@@ -170,3 +172,68 @@ async def test_a_detention_without_a_lesson_is_titled_with_its_reason(
     )
     assert [e["summary"] for e in events] == ["Detention: Disruption"]
     assert events[0]["description"] == "Disruption\nLunchtime"
+
+
+async def test_a_range_ending_at_midnight_fetches_only_its_days(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """The range's end is exclusive: Monday 00:00 to Tuesday 00:00 is Monday."""
+    await setup_entry(hass_london, student_entry)
+    fake.clear_requests()
+    monday = datetime(2026, 11, 16, tzinfo=LONDON)
+    events = await get_events(
+        hass_client, TIMETABLE, monday, datetime(2026, 11, 17, tzinfo=LONDON)
+    )
+    assert [r.query.get("date") for r in fake.api_requests("timetable")] == [
+        "2026-11-16"
+    ]
+    assert {event["start"]["dateTime"][:10] for event in events} == {"2026-11-16"}
+
+
+async def test_a_range_starting_as_an_event_ends_leaves_it_out(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """Tomorrow's page shows no homework due today (its day ends at midnight)."""
+    fake.add_homework(STUDENT_ID, title="Due today", due_date=TODAY)
+    fake.add_homework(STUDENT_ID, title="Due tomorrow", due_date=TODAY + DAY)
+    await setup_entry(hass_london, student_entry)
+    tomorrow = datetime.combine(TODAY + DAY, time(0), LONDON)
+    events = await get_events(
+        hass_client, "calendar.ada_example_homework", tomorrow, tomorrow + DAY
+    )
+    summaries = [event["summary"] for event in events]
+    assert "Science: Due tomorrow" in summaries
+    assert "Science: Due today" not in summaries
+    assert {event["start"]["date"] for event in events} == {"2026-11-25"}
+
+
+async def test_a_detention_of_unknown_length_lasts_half_an_hour(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """No length, or a length of 0: the calendar shows 30 minutes."""
+    for detention_id, length in ((4400911, None), (4400912, 0)):
+        fake.pupils[STUDENT_ID].detentions.append(
+            FakeDetention(
+                detention_id, "pending", TODAY + DAY, "15:20", length, "Hall", "Late"
+            )
+        )
+    await setup_entry(hass_london, student_entry)
+    wednesday = datetime.combine(TODAY + DAY, time(0), LONDON)
+    events = await get_events(
+        hass_client, "calendar.ada_example_detentions", wednesday, wednesday + DAY
+    )
+    assert {
+        (e["uid"], e["start"]["dateTime"], e["end"]["dateTime"]) for e in events
+    } == {
+        ("detention-4400911", "2026-11-25T15:20:00+00:00", "2026-11-25T15:50:00+00:00"),
+        ("detention-4400912", "2026-11-25T15:20:00+00:00", "2026-11-25T15:50:00+00:00"),
+    }

@@ -579,6 +579,28 @@ async def test_student_input_checked_locally(
 
 
 @pytest.mark.parametrize(
+    "user_input",
+    [
+        {CONF_CODE: "A" * 20, CONF_DATE_OF_BIRTH: STUDENT_DOB.isoformat()},
+        {CONF_CODE: "ADA1", CONF_DATE_OF_BIRTH: STUDENT_DOB.isoformat()},
+        {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "1900-01-01"},
+        {CONF_CODE: STUDENT_CODE, CONF_DATE_OF_BIRTH: "2026-11-23"},
+    ],
+    ids=["20_character_code", "4_character_code", "born_1_jan_1900", "born_yesterday"],
+)
+async def test_student_input_at_the_limits_is_sent(
+    hass: HomeAssistant, fake: FakeClassCharts, user_input: dict[str, str]
+) -> None:
+    """The longest and shortest codes and the oldest and newest birth dates the
+    form takes go to ClassCharts, which answers for them (here: not this pupil)."""
+    result = await start(hass, fake, "student")
+    result = await submit(hass, fake, result, user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert [r.path for r in fake.requests] == ["/student/login"]
+
+
+@pytest.mark.parametrize(
     ("user_input", "errors"),
     [
         (

@@ -153,3 +153,27 @@ async def test_excluding_a_child_removes_the_device_at_once(
     await hass_london.config_entries.async_reload(parent_entry.entry_id)
     await hass_london.async_block_till_done()
     assert device_names(hass_london, parent_entry) == ["Ada Example"]
+
+
+async def test_two_lists_six_hours_apart_remove_a_child(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Set up at 06:20, the list is re-read at 12:20 and 18:20 (six hours
+    apart each): Ben, missing from both, leaves at 18:20, not a day later."""
+    freezer.move_to(datetime(2026, 11, 24, 6, 20, tzinfo=LONDON))
+    await setup_entry(hass_london, parent_entry)
+    fake.remove_pupil(CHILD_IDS[1])
+    lists: dict[str, list[str]] = {}
+    for _ in range(12 * 60 + 5):  # to 18:25
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if fake.api_requests("pupils"):
+            clock = datetime.now(LONDON).strftime("%H:%M")
+            lists[clock] = device_names(hass_london, parent_entry)
+    assert lists == {
+        "12:20": ["Ada Example", "Ben Example"],
+        "18:20": ["Ada Example"],
+    }

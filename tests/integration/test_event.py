@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.conftest import LONDON, NOW, advance, only_points_until, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
+from tests.fake_server.models import FakeActivity
 
 POINTS = "event.ada_example_behaviour_point"
 HOMEWORK = "event.ada_example_new_homework"
@@ -293,3 +294,29 @@ async def test_badge_earned_fires_once_each_award(
     for _ in range(4):  # the next day's reads repeat nothing
         await advance(hass_london, freezer, timedelta(hours=6))
     assert len(fired) == 2
+
+
+async def test_other_activity_is_not_a_behaviour_point(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A detention notice in the activity feed fires no behaviour point event
+    and adds no points; the point given after it does."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, POINTS)
+    today = "sensor.ada_example_negative_points_today"
+    negative = hass_london.states.get(today).state
+    notice = NOW.replace(tzinfo=None) + timedelta(minutes=2)
+    fake.pupils[STUDENT_ID].activity.append(
+        FakeActivity(90000901, notice, "negative", "Detention set", -1, "detention")
+    )
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="Great answer", timestamp=NOW + timedelta(minutes=3)
+    )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(f["event_type"], f["reason"]) for f in fired] == [
+        ("positive", "Great answer")
+    ]
+    assert hass_london.states.get(today).state == negative

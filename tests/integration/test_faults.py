@@ -274,3 +274,31 @@ async def test_a_failed_login_is_tried_once_per_poll(
     fake.clear_requests()
     await advance(hass_london, freezer, timedelta(hours=2))  # a poll, all data due
     assert [r.path for r in fake.requests] == ["/student/login"]
+
+
+async def test_a_long_outage_backs_off_to_an_hour(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """In school hours, failed polls wait 5, 10, 20, 40 minutes, then an hour."""
+    freezer.move_to(datetime(2026, 11, 24, 9, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(FOREVER, status=503)
+    attempts = []
+    for _ in range(4 * 60 + 30):  # to 13:30
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            attempts.append(datetime.now(LONDON).strftime("%H:%M"))
+    assert attempts == [
+        "09:10",
+        "09:15",
+        "09:25",
+        "09:45",
+        "10:25",
+        "11:25",
+        "12:25",
+        "13:25",
+    ]

@@ -172,6 +172,8 @@ async def test_single_child_entry_becomes_a_parent_entry(
     assert hass_london.states.get("sensor.ben_example_next_lesson") is None
     notice = issues(hass_london)[f"entry_migrated_{old.entry_id}"]
     assert notice.is_fixable
+    # A notice to confirm, not a fault: a warning, where faults are errors.
+    assert notice.severity is ir.IssueSeverity.WARNING
     assert notice.translation_placeholders is not None
     assert notice.translation_placeholders["children"] == "Ada Example"
     # The settling login is the one the first refresh used.
@@ -419,9 +421,16 @@ async def test_our_older_entries_keep_their_data(
         (1, {"token": "abc", "school": PARENT_PASSWORD}),
         (1, {"username": PARENT_EMAIL, "password": PARENT_PASSWORD, "student_id": "x"}),
         (1, {"username": PARENT_EMAIL, "password": "x", "student_id": True}),
+        (1, {"username": PARENT_EMAIL, "password": "x", "student_id": 0}),
         (1, {CONF_ACCOUNT_TYPE: "teacher", CONF_PASSWORD: PARENT_PASSWORD}),
     ],
-    ids=["unknown_keys", "bad_pupil_id", "boolean_pupil_id", "unknown_account_type"],
+    ids=[
+        "unknown_keys",
+        "bad_pupil_id",
+        "boolean_pupil_id",
+        "zero_pupil_id",
+        "unknown_account_type",
+    ],
 )
 async def test_unknown_layout_gives_a_repair_issue(
     hass_london: HomeAssistant,
@@ -441,6 +450,7 @@ async def test_unknown_layout_gives_a_repair_issue(
     assert dict(entry.data) == data  # nothing lost
     issue = issues(hass_london)[f"unknown_layout_{entry.entry_id}"]
     assert not issue.is_fixable
+    assert issue.severity is ir.IssueSeverity.ERROR
     lines = [r for r in caplog.records if r.name.startswith("custom_components")]
     errors = [r for r in lines if r.levelname == "ERROR"]
     assert len(errors) == 1

@@ -10,6 +10,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts.const import BASE_URL_ENV
+from custom_components.classcharts.datasets import Dataset
+from custom_components.classcharts.schedule import Mode, is_due
 from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 from tests.simulation import simulate_day
@@ -176,3 +178,69 @@ async def test_what_school_hours_polls_read(
         "rewards": ["13:00", "14:20"],
         "timetable": ["13:00", "13:00"],
     }
+
+
+async def test_a_school_morning_is_polled_every_two_hours_from_six(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Set up at 06:10 on a school day: the day mode has begun (06:00), so the
+    next poll is two hours on, at 08:10, then school polling from 08:30."""
+    freezer.move_to(datetime(2026, 11, 24, 6, 10, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    polls = []
+    for _ in range(2 * 60 + 25):  # to 08:35
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            polls.append(datetime.now(LONDON).strftime("%H:%M"))
+    assert polls == ["08:10", "08:30"]
+
+
+async def test_hidden_timetable_on_a_saturday_is_not_school_hours(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without a timetable only weekdays count as school: Saturday 10:00 to
+    16:00 is quiet, one poll every six hours."""
+    fake.pupils[STUDENT_ID].display["display_timetable"] = False
+    freezer.move_to(datetime(2026, 11, 28, 10, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    fake.clear_requests()
+    for _ in range(6 * 6):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fake.api_requests("activity")) == 1  # at 16:00
+
+
+async def test_hidden_timetable_school_hours_end_at_four(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without a timetable the assumed school day ends at 16:00: polls every
+    10 minutes until then, every two hours after."""
+    fake.pupils[STUDENT_ID].display["display_timetable"] = False
+    freezer.move_to(datetime(2026, 11, 24, 15, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    polls = []
+    for _ in range(3 * 60):  # to 18:00
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            polls.append(datetime.now(LONDON).strftime("%H:%M"))
+    assert polls == ["15:10", "15:20", "15:30", "15:40", "15:50", "16:00", "18:00"]
+
+
+def test_homework_almost_two_hours_old_is_due_in_school_hours() -> None:
+    """A poll that comes up to two minutes early (drift) still re-reads homework;
+    one earlier than that does not."""
+    early = timedelta(hours=1, minutes=58)
+    assert is_due(Dataset.HOMEWORK, Mode.SCHOOL, NOW, NOW - early)
+    assert not is_due(
+        Dataset.HOMEWORK, Mode.SCHOOL, NOW, NOW - early + timedelta(seconds=1)
+    )

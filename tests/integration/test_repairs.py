@@ -87,6 +87,8 @@ async def test_captcha_at_setup_retries_with_an_issue(
     fake.captcha_required = True
     await setup_entry(hass_london, student_entry)
     assert student_entry.state is ConfigEntryState.SETUP_RETRY
+    # What the integration's page shows beside the retrying entry.
+    assert student_entry.reason.startswith("ClassCharts asks for a captcha at login")
     assert f"captcha_required_{student_entry.entry_id}" in issue_ids(hass_london)
 
     fake.captcha_required = False

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+import json
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.components.recorder.db_schema import StateAttributes
+from homeassistant.const import EVENT_STATE_CHANGED, Platform
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -92,3 +94,17 @@ async def test_points_today_reset_at_midnight(
     assert hass_london.states.get(today).state == "0"
     assert hass_london.states.get(year).state == year_before
     assert fake.requests == []
+
+
+async def test_the_homework_list_is_not_recorded(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """The history keeps the counts, not each item's title (it may be 16 KB):
+    the attributes the recorder stores for the state, by its own encoder."""
+    await setup_entry(hass_london, student_entry)
+    state = hass_london.states.get("sensor.ada_example_homework_due_this_week")
+    assert state.attributes["homework"]
+    event = Event(EVENT_STATE_CHANGED, {"new_state": state})
+    stored = json.loads(StateAttributes.shared_attrs_bytes_from_event(event, None))
+    assert "homework" not in stored
+    assert stored["not_listed"] == state.attributes["not_listed"]

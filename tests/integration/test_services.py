@@ -189,3 +189,49 @@ async def test_get_behaviour_says_when_the_points_are_cut(
     assert result["points_complete"] is False
     assert 0 < len(result["points"]) <= 40  # notices in the feed are not points
     assert result["positive"] + result["negative"] > 40
+
+
+@pytest.mark.parametrize(
+    ("service", "longest", "days"),
+    [
+        ("get_timetable", ("2026-11-01", "2026-12-01"), 31),
+        ("get_homework", ("2026-09-01", "2026-12-01"), 92),
+        ("get_behaviour", ("2025-12-01", "2026-12-01"), 366),
+    ],
+)
+async def test_each_action_takes_its_longest_range_and_no_more(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    service: str,
+    longest: tuple[str, str],
+    days: int,
+) -> None:
+    """A month of timetable, a term of homework, a year of behaviour: the last
+    day included; one day more is refused before anything is sent."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    start, end = longest
+    await call(hass_london, service, pupil=ada, start_date=start, end_date=end)
+    one_more = date.fromisoformat(end).replace(day=2).isoformat()
+    fake.clear_requests()
+    with pytest.raises(ServiceValidationError, match=f"at most {days} days"):
+        await call(hass_london, service, pupil=ada, start_date=start, end_date=one_more)
+    assert fake.requests == []
+
+
+async def test_get_timetable_defaults_to_a_week_from_today(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Without dates: today and the six days after (Tuesday to Monday)."""
+    await setup_entry(hass_london, student_entry)
+    ada = device_of(hass_london, student_entry, 4821907)
+    result = await call(hass_london, "get_timetable", pupil=ada)
+    days = sorted({lesson["date"] for lesson in result["lessons"]})
+    assert days == [
+        "2026-11-24",
+        "2026-11-25",
+        "2026-11-26",
+        "2026-11-27",
+        "2026-11-30",
+    ]

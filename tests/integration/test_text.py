@@ -8,12 +8,15 @@ import json
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.sensor import MAX_LISTED_ITEMS
-from custom_components.classcharts.text import ATTRIBUTE_MAX, STATE_MAX
 from tests.conftest import TODAY, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 RECORDER_LIMIT = 16 * 1024  # the recorder refuses bigger state attributes
+# What a user sees: titles cut at 300 characters, states at Home Assistant's 255,
+# the 20 soonest homework items listed (written out: a changed limit must fail).
+ATTRIBUTE_MAX = 300
+STATE_MAX = 255
+MAX_LISTED_ITEMS = 20
 DUE_TODAY = "sensor.ada_example_homework_due_today"
 WEEK = "sensor.ada_example_homework_due_this_week"
 TODO = "todo.ada_example_homework"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
@@ -12,7 +15,7 @@ from homeassistant.exceptions import (
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.conftest import setup_entry
+from tests.conftest import TODAY, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 TODO = "todo.ada_example_homework"
@@ -153,3 +156,44 @@ async def test_homework_completed_by_teacher_cannot_be_unticked(
             blocking=True,
         )
     assert fake.api_requests("homeworkticked") == []
+
+
+async def test_items_are_ordered_by_due_date_not_by_when_they_were_set(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Homework set first but due later comes after homework set since."""
+    fake.pupils[STUDENT_ID].homeworks.clear()
+    fake.add_homework(STUDENT_ID, title="Set first", due_date=TODAY + timedelta(7))
+    fake.add_homework(STUDENT_ID, title="Set second", due_date=TODAY + timedelta(1))
+    await setup_entry(hass_london, student_entry)
+    assert [i["summary"] for i in await items(hass_london, TODO)] == [
+        "Science: Set second",
+        "Science: Set first",
+    ]
+    calendar = hass_london.states.get("calendar.ada_example_homework")
+    assert calendar.attributes["message"] == "Science: Set second"
+
+
+@pytest.mark.parametrize(
+    ("failure", "message"),
+    [
+        ({"status": 429, "retry_after": 60}, "ClassCharts asked to slow down"),
+        (
+            {"malformed": True},
+            "ClassCharts sent an answer this integration does not understand",
+        ),
+    ],
+    ids=["rate-limited", "malformed"],
+)
+async def test_a_failed_tick_says_what_went_wrong(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    failure: dict[str, Any],
+    message: str,
+) -> None:
+    """The error a user reads names the failure: slow down, or an odd answer."""
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(count=1, path_contains="homeworkticked", **failure)
+    with pytest.raises(HomeAssistantError, match=message):
+        await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
