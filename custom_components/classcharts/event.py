@@ -97,9 +97,7 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         translation_key="behaviour_point",
         event_types=["positive", "negative"],
         kind=EventKind.BEHAVIOUR,
-        type_fn=lambda point: (
-            "negative" if point.polarity == "negative" else "positive"
-        ),
+        type_fn=lambda point: point.polarity,  # positive or negative (news.py)
         attributes_fn=_behaviour,
         dataset=Dataset.ACTIVITY,
     ),

@@ -29,6 +29,8 @@ class Feed:
     items: Callable[[Any], list[Any]] = list
 
 
+POINT_POLARITIES: Final = frozenset({"positive", "negative"})
+
 FEEDS: Final = (
     Feed(
         EventKind.BEHAVIOUR,
@@ -36,7 +38,13 @@ FEEDS: Final = (
         lambda i: (i.timestamp, i.id),
         lambda i: i.timestamp.date(),
         lambda i: i.timestamp,
-        items=lambda activity: [i for i in activity.items if i.type == "behaviour"],
+        # A behaviour point is positive or negative; a neutral ("blank") item
+        # and other kinds (detention notices) are not points.
+        items=lambda activity: [
+            i
+            for i in activity.items
+            if i.type == "behaviour" and i.polarity in POINT_POLARITIES
+        ],
     ),
     Feed(
         EventKind.HOMEWORK,

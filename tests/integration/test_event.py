@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from tests.conftest import LONDON, NOW, advance, only_points_until, setup_entry
@@ -296,21 +297,33 @@ async def test_badge_earned_fires_once_each_award(
     assert len(fired) == 2
 
 
+@pytest.mark.parametrize(
+    ("kind", "polarity", "reason"),
+    [
+        ("detention", "negative", "Detention set"),
+        # A neutral behaviour item is neither a positive nor a negative point.
+        ("behaviour", "blank", "Message home"),
+    ],
+    ids=["detention_notice", "blank_behaviour"],
+)
 async def test_other_activity_is_not_a_behaviour_point(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
+    kind: str,
+    polarity: str,
+    reason: str,
 ) -> None:
-    """A detention notice in the activity feed fires no behaviour point event
-    and adds no points; the point given after it does."""
+    """A detention notice or a neutral item in the activity feed fires no
+    behaviour point event and adds no points; the point given after it does."""
     await setup_entry(hass_london, student_entry)
     fired = record(hass_london, POINTS)
     today = "sensor.ada_example_negative_points_today"
     negative = hass_london.states.get(today).state
     notice = NOW.replace(tzinfo=None) + timedelta(minutes=2)
     fake.pupils[STUDENT_ID].activity.append(
-        FakeActivity(90000901, notice, "negative", "Detention set", -1, "detention")
+        FakeActivity(90000901, notice, polarity, reason, 0, kind)
     )
     fake.add_behaviour_point(
         STUDENT_ID, reason="Great answer", timestamp=NOW + timedelta(minutes=3)
