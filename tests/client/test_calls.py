@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 import json
-from pathlib import Path
 import time
 from zoneinfo import ZoneInfo
 
@@ -24,6 +23,7 @@ from custom_components.classcharts.client.client import (
     TIMETABLE_CONCURRENCY,
 )
 from tests.conftest import TODAY
+from tests.examples import EXAMPLES
 from tests.fake_server import (
     STUDENT_CODE,
     STUDENT_DOB,
@@ -35,7 +35,7 @@ from tests.fake_server.data import BEN_ID
 from .conftest import ClientFactory, assert_no_secrets, count, small_pages
 
 LONDON = ZoneInfo("Europe/London")
-EXAMPLES = Path("/work/shared/classcharts-api/examples")
+
 MONTH_AGO = TODAY - timedelta(days=30)
 IN_A_MONTH = TODAY + timedelta(days=30)
 

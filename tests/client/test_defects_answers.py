@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 import json
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -21,13 +20,14 @@ from custom_components.classcharts.client import (
 )
 from custom_components.classcharts.client.transport import MAX_BODY_BYTES, safe_value
 from tests.conftest import TODAY
+from tests.examples import EXAMPLES
 from tests.fake_server import PARENT_PASSWORD, STUDENT_ID, FakeClassCharts
 from tests.fake_server.models import school_year_start
 
 from .conftest import ClientFactory, FakeClock, count, small_pages
 
 LONDON = ZoneInfo("Europe/London")
-EXAMPLES = Path("/work/shared/classcharts-api/examples")
+
 WEEK_AGO = TODAY - timedelta(days=7)
 
 

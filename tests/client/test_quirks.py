@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 import json
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import TODAY
+from tests.examples import EXAMPLES
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 from .conftest import ClientFactory
 
 LONDON = ZoneInfo("Europe/London")
-EXAMPLES = Path("/work/shared/classcharts-api/examples")
+
 WEEK_AGO = TODAY - timedelta(days=7)
 
 
