@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 import shutil
@@ -44,6 +45,20 @@ def test_blueprint_is_valid(name: str) -> None:
     )
     assert blueprint.domain == "automation"
     assert blueprint.metadata["source_url"].endswith(f"{name}.yaml")
+
+
+@pytest.fixture(autouse=True)
+async def stop_automations(hass: HomeAssistant) -> AsyncIterator[None]:
+    """Turn the blueprints' automations off at the end of each test.
+
+    A time trigger stays armed while its automation is on, and the test plugin
+    (from 0.13.375) fails a test that leaves a timer behind.
+    """
+    yield
+    if hass.services.has_service("automation", "turn_off"):
+        await hass.services.async_call(
+            "automation", "turn_off", {"entity_id": "all"}, blocking=True
+        )
 
 
 async def use_blueprint(
@@ -135,11 +150,6 @@ async def test_homework_reminder(
     freezer.move_to(datetime(2026, 11, 27, 17, 59, tzinfo=LONDON))
     await advance(hass_london, freezer, timedelta(minutes=1))
     assert len(sent) == 1
-    # Its time trigger stays armed while the automation is on; the test plugin
-    # (from 0.13.375) fails a test that leaves a timer behind.
-    await hass_london.services.async_call(
-        "automation", "turn_off", {"entity_id": "all"}, blocking=True
-    )
 
 
 async def test_detention_alert(
@@ -223,9 +233,6 @@ async def test_timetable_changes_tonight(
     await coordinator.async_refresh()
     await hass_london.async_block_till_done()
     assert [c.data["message"] for c in sent[1:]] == ["Art (P5, 14:05) is cancelled"]
-    await hass_london.services.async_call(
-        "automation", "turn_off", {"entity_id": "all"}, blocking=True
-    )
 
 
 async def test_next_school_day_start(
@@ -262,9 +269,6 @@ async def test_next_school_day_start(
         if len(sent) > before:
             fired_at.append(datetime.now(LONDON).strftime("%a %H:%M"))
     assert fired_at == ["Fri 07:45", "Mon 07:45"]
-    await hass_london.services.async_call(
-        "automation", "turn_off", {"entity_id": "all"}, blocking=True
-    )
 
 
 async def test_two_points_in_one_poll_are_both_announced(
