@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/brand_images.py
 
-Writes custom_components/classcharts/brand/: icon.png (256x256), icon@2x.png
+Writes custom_components/classcharts_hass/brand/: icon.png (256x256), icon@2x.png
 (512x512), logo.png and logo@2x.png (the mark and the name, dark text) and
 dark_logo.png / dark_logo@2x.png (light text for dark themes). The icon works
 on both themes, so it has no dark variant. Transparent and trimmed.
@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "custom_components" / "classcharts" / "brand"
+OUT = ROOT / "custom_components" / "classcharts_hass" / "brand"
 SCALE = 4
 BLUE = (37, 99, 235, 255)
 WHITE = (255, 255, 255, 255)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # Import the project's package before the test plugin's own copy takes the name.
-import custom_components.classcharts  # noqa: F401  # isort: skip
+import custom_components.classcharts_hass  # noqa: F401  # isort: skip
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
@@ -24,7 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.classcharts.const import (
+from custom_components.classcharts_hass.const import (
     BASE_URL_ENV,
     CONF_ACCOUNT_TYPE,
     CONF_CODE,

@@ -8,7 +8,10 @@ from PIL import Image
 import pytest
 
 BRAND = (
-    Path(__file__).resolve().parents[1] / "custom_components" / "classcharts" / "brand"
+    Path(__file__).resolve().parents[1]
+    / "custom_components"
+    / "classcharts_hass"
+    / "brand"
 )
 
 

@@ -17,7 +17,7 @@ import logging
 import pytest
 
 FRAME = logging.getLogger("homeassistant.helpers.frame")
-OURS = "Detected that custom integration 'classcharts' calls a deprecated function"
+OURS = "Detected that custom integration 'classcharts_hass' calls a deprecated function"
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_report_in_teardown(report_in_teardown):
 
 
 def test_deprecation_logged_by_the_integration():
-    logging.getLogger("custom_components.classcharts").warning("x is deprecated")
+    logging.getLogger("custom_components.classcharts_hass").warning("x is deprecated")
 
 
 def test_report_about_another_integration():

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST_PATH = ROOT / "custom_components" / "classcharts" / "manifest.json"
+MANIFEST_PATH = ROOT / "custom_components" / "classcharts_hass" / "manifest.json"
 HACS_PATH = ROOT / "hacs.json"
 PYPROJECT_PATH = ROOT / "pyproject.toml"
 
@@ -64,7 +64,7 @@ def hacs() -> dict[str, Any]:
 
 
 def test_manifest_required_values(manifest: dict[str, Any]) -> None:
-    assert manifest["domain"] == "classcharts"
+    assert manifest["domain"] == "classcharts_hass"
     assert MANIFEST_PATH.parent.name == manifest["domain"]
     assert isinstance(manifest["name"], str)
     assert manifest["name"]
@@ -202,4 +202,4 @@ def test_hacs_json_is_what_a_plain_integration_needs(hacs: dict[str, Any]) -> No
     assert not hacs.get("zip_release", False)
     assert "filename" not in hacs
     assert not hacs.get("content_in_root", False)
-    assert (ROOT / "custom_components" / "classcharts" / "manifest.json").is_file()
+    assert (ROOT / "custom_components" / "classcharts_hass" / "manifest.json").is_file()

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 REPOSITORY = json.loads(
-    (ROOT / "custom_components" / "classcharts" / "manifest.json").read_text(
+    (ROOT / "custom_components" / "classcharts_hass" / "manifest.json").read_text(
         encoding="utf-8"
     )
 )["documentation"]

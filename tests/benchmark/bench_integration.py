@@ -28,10 +28,10 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts import BASE_URL
-from custom_components.classcharts.client import ActivityItem, Homework
-from custom_components.classcharts.const import BASE_URL_ENV
-from custom_components.classcharts.schedule import Dataset, Mode
+from custom_components.classcharts_hass import BASE_URL
+from custom_components.classcharts_hass.client import ActivityItem, Homework
+from custom_components.classcharts_hass.const import BASE_URL_ENV
+from custom_components.classcharts_hass.schedule import Dataset, Mode
 from tests.conftest import LONDON, TODAY, advance, setup_entry
 from tests.fake_server import FakeClassCharts
 from tests.simulation import simulate_day
@@ -238,7 +238,7 @@ async def test_refresh_wall_time(
         coordinator.client._renewed_at -= 600
         real_fake.clear_requests()
         with patch(
-            "custom_components.classcharts.coordinator.mode_at",
+            "custom_components.classcharts_hass.coordinator.mode_at",
             return_value=Mode.SCHOOL,
         ):
             took = await _timed_refresh(hass, entry)

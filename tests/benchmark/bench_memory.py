@@ -20,7 +20,7 @@ from typing import Self
 
 import aiohttp
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsClient,
     ClassChartsError,
     StudentCredentials,

@@ -41,7 +41,7 @@ async def remove_entries(stack: Stack) -> None:
     """Delete every ClassCharts entry (each test adds its own)."""
     async with api_of(stack) as api:
         for entry in await api.get(
-            "/api/config/config_entries/entry", domain="classcharts"
+            "/api/config/config_entries/entry", domain="classcharts_hass"
         ):
             async with api.session.delete(
                 f"{api.url}/api/config/config_entries/entry/{entry['entry_id']}",
@@ -136,7 +136,7 @@ async def test_parent_children_choice(stack: Stack) -> None:
         await finish(page, "Parent login")
     async with api_of(stack) as api:
         entries = await api.get(
-            "/api/config/config_entries/entry", domain="classcharts"
+            "/api/config/config_entries/entry", domain="classcharts_hass"
         )
         parent = next(e for e in entries if e["title"] == PARENT_NAME)
         options = await api.ws(
@@ -160,7 +160,7 @@ async def test_reconfigure_student(stack: Stack) -> None:
         student = await api.add_student(STUDENT_CODE, STUDENT_DOB.isoformat())
     entry_id = student["result"]["entry_id"]
     async with browser_page(stack) as page:
-        await page.goto(f"{stack.url}/config/integrations/integration/classcharts")
+        await page.goto(f"{stack.url}/config/integrations/integration/classcharts_hass")
         row = page.locator("ha-config-entry-row").first
         await row.locator("ha-dropdown").first.locator("ha-icon-button").first.click()
         await page.get_by_text("Reconfigure", exact=True).click()

@@ -38,7 +38,9 @@ REFUSED = "The description and due date of a homework come from the teacher"
 async def logins(stack: Stack) -> AsyncIterator[None]:
     """Ada's student login and the parent login (Ben; Ada is unticked there)."""
     async with api_of(stack) as api:
-        if not await api.get("/api/config/config_entries/entry", domain="classcharts"):
+        if not await api.get(
+            "/api/config/config_entries/entry", domain="classcharts_hass"
+        ):
             student = await api.add_student(STUDENT_CODE, STUDENT_DOB.isoformat())
             assert student["type"] == "create_entry", student
             parent = await api.add_parent(PARENT_EMAIL, PARENT_PASSWORD)

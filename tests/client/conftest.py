@@ -9,7 +9,7 @@ import logging
 import aiohttp
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsClient,
     ParentCredentials,
     StudentCredentials,
@@ -59,7 +59,7 @@ def small_pages(
     """Activity pages of ``size`` items, on the fake and in the client alike."""
     fake.activity_page_size = size
     monkeypatch.setattr(
-        "custom_components.classcharts.client.client.ACTIVITY_PAGE_SIZE", size
+        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", size
     )
 
 

@@ -10,14 +10,14 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsClient,
     ClassChartsError,
     ClassChartsLimitError,
     ClassChartsResponseError,
     StudentCredentials,
 )
-from custom_components.classcharts.client.client import (
+from custom_components.classcharts_hass.client.client import (
     MAX_ACTIVITY_PAGES,
     MAX_TIMETABLE_DAYS,
     TIMETABLE_CONCURRENCY,

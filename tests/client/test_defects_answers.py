@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsAuthenticationError,
     ClassChartsClient,
     ClassChartsError,
@@ -18,7 +18,10 @@ from custom_components.classcharts.client import (
     ClassChartsTimeoutError,
     Homework,
 )
-from custom_components.classcharts.client.transport import MAX_BODY_BYTES, safe_value
+from custom_components.classcharts_hass.client.transport import (
+    MAX_BODY_BYTES,
+    safe_value,
+)
 from tests.conftest import TODAY
 from tests.examples import EXAMPLES
 from tests.fake_server import PARENT_PASSWORD, STUDENT_ID, FakeClassCharts

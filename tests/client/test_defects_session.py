@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsAuthenticationError,
     ClassChartsCaptchaError,
     ClassChartsClient,
@@ -24,11 +24,11 @@ from custom_components.classcharts.client import (
     SessionState,
     StudentCredentials,
 )
-from custom_components.classcharts.client.session import (
+from custom_components.classcharts_hass.client.session import (
     LOGIN_RETRY_AFTER,
     TOKEN_RENEW_AFTER,
 )
-from custom_components.classcharts.client.tescheck import MAX_VERIFY_HOPS
+from custom_components.classcharts_hass.client.tescheck import MAX_VERIFY_HOPS
 from tests.conftest import TODAY
 from tests.fake_server import (
     PARENT_EMAIL,

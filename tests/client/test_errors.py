@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsAuthenticationError,
     ClassChartsClient,
     ClassChartsConnectionError,

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     AccountType,
     ClassChartsAuthenticationError,
     ClassChartsCaptchaError,
@@ -16,7 +16,7 @@ from custom_components.classcharts.client import (
     ParentCredentials,
     StudentCredentials,
 )
-from custom_components.classcharts.client.loginpage import read_refusal
+from custom_components.classcharts_hass.client.loginpage import read_refusal
 from tests.conftest import TODAY
 from tests.fake_server import (
     CHILD_IDS,

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings, strategies as st
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsClient,
     ClassChartsResponseError,
 )
-from custom_components.classcharts.client.models import (
+from custom_components.classcharts_hass.client.models import (
     ActivityItem,
     ActivityPage,
     Announcement,
@@ -32,8 +32,8 @@ from custom_components.classcharts.client.models import (
     is_break,
     sort_lessons,
 )
-from custom_components.classcharts.client.parse import ShapeError, as_list
-from custom_components.classcharts.client.tally import Tally
+from custom_components.classcharts_hass.client.parse import ShapeError, as_list
+from custom_components.classcharts_hass.client.tally import Tally
 from tests.conftest import TODAY
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from custom_components.classcharts.client import ClassChartsClient
+from custom_components.classcharts_hass.client import ClassChartsClient
 from tests.conftest import TODAY
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import aiohttp
 import pytest
 
-from custom_components.classcharts.client import (
+from custom_components.classcharts_hass.client import (
     ClassChartsClient,
     ClassChartsSessionError,
     StudentCredentials,

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from custom_components.classcharts import timetable
-from custom_components.classcharts.timetable import TimetableCache
+from custom_components.classcharts_hass import timetable
+from custom_components.classcharts_hass.timetable import TimetableCache
 from tests.conftest import LONDON
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 

@@ -31,7 +31,7 @@ from typing import Any
 import aiohttp
 
 ROOT = Path(__file__).resolve().parents[2]
-INTEGRATION = ROOT / "custom_components" / "classcharts"
+INTEGRATION = ROOT / "custom_components" / "classcharts_hass"
 LAUNCHER = ROOT / "scripts" / "hass_launcher.py"
 
 # The Home Assistant login of the demo and the tests (local only).
@@ -90,7 +90,7 @@ event:
 logger:
   default: warning
   logs:
-    custom_components.classcharts: debug
+    custom_components.classcharts_hass: debug
 """
 
 # What the UI editors save to (configuration.yaml includes them).
@@ -213,7 +213,7 @@ def prepare_config(config_dir: Path, port: int) -> None:
             included.write_text(empty, encoding="utf-8")
     custom = config_dir / "custom_components"
     custom.mkdir(exist_ok=True)
-    link = custom / "classcharts"
+    link = custom / "classcharts_hass"
     if link.is_symlink() or link.exists():
         if link.resolve() != INTEGRATION.resolve():
             if not link.is_symlink():
@@ -506,7 +506,7 @@ class HomeAssistantApi:
 
     async def add_student(self, code: str, date_of_birth: str) -> dict[str, Any]:
         """Add a student account; returns the finished flow."""
-        menu = await self.flow_start("classcharts")
+        menu = await self.flow_start("classcharts_hass")
         assert menu["type"] == "menu", menu
         assert set(menu["menu_options"]) == {"student", "parent"}, menu
         form = await self.flow_step(menu["flow_id"], {"next_step_id": "student"})
@@ -524,7 +524,7 @@ class HomeAssistantApi:
         self, email: str, password: str, pupils: list[str] | None = None
     ) -> dict[str, Any]:
         """Add a parent account choosing ``pupils`` (default: as offered)."""
-        menu = await self.flow_start("classcharts")
+        menu = await self.flow_start("classcharts_hass")
         assert menu["type"] == "menu", menu
         form = await self.flow_step(menu["flow_id"], {"next_step_id": "parent"})
         assert form["type"] == "form", form
@@ -579,7 +579,7 @@ async def _refresh_cli(url: str) -> None:
         entries = await api.ws({"type": "config/entity_registry/list"})
         first: dict[str, str] = {}
         for entity in entries:
-            if entity.get("platform") == "classcharts" and not entity.get(
+            if entity.get("platform") == "classcharts_hass" and not entity.get(
                 "disabled_by"
             ):
                 first.setdefault(entity["config_entry_id"], entity["entity_id"])

@@ -21,7 +21,10 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from custom_components.classcharts.client import ClassChartsClient, StudentCredentials
+from custom_components.classcharts_hass.client import (
+    ClassChartsClient,
+    StudentCredentials,
+)
 from tests.e2e.harness import (
     HomeAssistantApi,
     Process,
@@ -53,10 +56,12 @@ SECRETS = (
 )
 # Home Assistant's own one-line reports of the failures this test causes on purpose.
 EXPECTED_ERRORS = (
-    re.compile(r"\[custom_components\.classcharts\] Error fetching classcharts data: "),
     re.compile(
-        r"\[custom_components\.classcharts\] Authentication failed while fetching "
-        r"classcharts data"
+        r"\[custom_components\.classcharts_hass\] Error fetching classcharts_hass data: "
+    ),
+    re.compile(
+        r"\[custom_components\.classcharts_hass\] Authentication failed while fetching "
+        r"classcharts_hass data"
     ),
 )
 UNAVAILABLE = "unavailable"
@@ -194,7 +199,9 @@ async def test_real_home_assistant(
     parent_id = parent["result"]["entry_id"]
     entries = {
         e["entry_id"]: e
-        for e in await api.get("/api/config/config_entries/entry", domain="classcharts")
+        for e in await api.get(
+            "/api/config/config_entries/entry", domain="classcharts_hass"
+        )
     }
     assert entries[student_id]["state"] == "loaded"
     assert entries[parent_id]["state"] == "loaded"
@@ -329,7 +336,7 @@ async def test_real_home_assistant(
             (
                 f
                 for f in flows
-                if f["handler"] == "classcharts"
+                if f["handler"] == "classcharts_hass"
                 and f["context"].get("source") == "reauth"
                 and f["context"].get("entry_id") == parent_id
             ),
@@ -357,7 +364,7 @@ async def test_real_home_assistant(
     stack.stop_fake()
     log = (stack.config / "home-assistant.log").read_text(encoding="utf-8")
     console = stack.hass.output()
-    assert "custom_components.classcharts" in log  # the log is the one we think
+    assert "custom_components.classcharts_hass" in log  # the log is the one we think
     problems = [
         line
         for line in log.splitlines()
@@ -371,7 +378,9 @@ async def test_real_home_assistant(
         records = log_records(text)
         assert records, "no log records found: has the log format changed?"
         assert not [r for r in records if r.level != "DEBUG" and "Traceback" in r.text]
-        assert not [r for r in records if "custom integration 'classcharts'" in r.text]
+        assert not [
+            r for r in records if "custom integration 'classcharts_hass'" in r.text
+        ]
     issued = {
         line.strip()
         for line in stack.secrets_file.read_text(encoding="utf-8").splitlines()

@@ -21,11 +21,11 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.classcharts.datasets import Dataset
+from custom_components.classcharts_hass.datasets import Dataset
 from tests.conftest import LONDON, NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 
-FOLDER = Path(__file__).parents[2] / "blueprints" / "automation" / "classcharts"
+FOLDER = Path(__file__).parents[2] / "blueprints" / "automation" / "classcharts_hass"
 NAMES = [
     "announce_behaviour_point",
     "homework_reminder",
@@ -66,7 +66,7 @@ async def use_blueprint(
 ) -> list[ServiceCall]:
     """Install the blueprint in a config folder and create one automation from it."""
     hass.config.config_dir = str(tmp_path)
-    target = tmp_path / "blueprints" / "automation" / "classcharts"
+    target = tmp_path / "blueprints" / "automation" / "classcharts_hass"
     target.mkdir(parents=True)
     shutil.copy(FOLDER / f"{name}.yaml", target)
     sent = async_mock_service(hass, "notify", "send_message")
@@ -76,7 +76,10 @@ async def use_blueprint(
         {
             "automation": {
                 "id": name,
-                "use_blueprint": {"path": f"classcharts/{name}.yaml", "input": inputs},
+                "use_blueprint": {
+                    "path": f"classcharts_hass/{name}.yaml",
+                    "input": inputs,
+                },
             }
         },
     )

@@ -7,7 +7,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import DOMAIN
+from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import setup_entry
 from tests.fake_server import FakeClassCharts
 from tests.integration.test_config_flow import STUDENT_INPUT, start, submit

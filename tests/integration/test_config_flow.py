@@ -18,8 +18,8 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.client.session import DEFAULT_TIMEOUT
-from custom_components.classcharts.const import (
+from custom_components.classcharts_hass.client.session import DEFAULT_TIMEOUT
+from custom_components.classcharts_hass.const import (
     CONF_ACCOUNT_TYPE,
     CONF_CODE,
     CONF_DATE_OF_BIRTH,
@@ -47,7 +47,7 @@ TRANSLATIONS = json.loads(
     (
         Path(__file__).parents[2]
         / "custom_components"
-        / "classcharts"
+        / "classcharts_hass"
         / "translations"
         / "en.json"
     ).read_text(encoding="utf-8")
@@ -183,7 +183,7 @@ async def test_student_happy_path(hass: HomeAssistant, fake: FakeClassCharts) ->
     result = await start(hass, fake, "student")
     assert suggested(result) == {}
     with patch(
-        "custom_components.classcharts.async_setup_entry", return_value=True
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
     ) as mock_setup:
         result = await submit(
             hass,
@@ -230,7 +230,9 @@ async def test_parent_happy_path_all_children_by_default(
         {"value": str(BEN_ID), "label": "Ben Example"},
     ]
     assert defaults(result) == {CONF_PUPILS: [str(ADA_ID), str(BEN_ID)]}
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, {})
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -277,7 +279,9 @@ async def test_parent_must_choose_a_child(
     assert result["step_id"] == "pupils"
     assert result["errors"] == {CONF_PUPILS: "no_pupils_selected"}
     assert defaults(result) == {CONF_PUPILS: []}  # as chosen, not ticked again
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, {CONF_PUPILS: [str(BEN_ID)]})
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -348,7 +352,9 @@ async def test_invalid_auth(
     assert suggested(result) == kept
     assert len(login_requests(fake)) == 1
     good = STUDENT_INPUT if account_type == "student" else PARENT_INPUT
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, good)
         if result["type"] is FlowResultType.FORM:
             result = await submit(hass, fake, result, {})
@@ -436,7 +442,9 @@ async def test_server_unreachable(hass: HomeAssistant, fake: FakeClassCharts) ->
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "cannot_connect"}
     await fake.start()
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, STUDENT_INPUT)
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -689,7 +697,9 @@ async def test_date_of_birth_forms_understood(
 ) -> None:
     """A date typed day first or sent as a date or datetime logs in as 14 March 2012."""
     result = await start(hass, fake, "student")
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(
             hass,
             fake,
@@ -756,7 +766,9 @@ async def test_student_and_parent_of_same_child_are_separate(
     """A student login is another account than the parent's, even for the same child."""
     parent_entry.add_to_hass(hass)
     result = await start(hass, fake, "student")
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, STUDENT_INPUT)
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -777,7 +789,9 @@ async def test_parent_flow_unticks_a_child_with_own_student_login(
     ]
     assert defaults(result) == {CONF_PUPILS: [str(BEN_ID)]}
     assert result["description_placeholders"] == {"student_logins": "Ada Example"}
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, {})
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -836,7 +850,9 @@ async def test_student_flow_quiet_when_parent_excludes_the_child(
         parent_entry, options={CONF_EXCLUDED_PUPILS: [ADA_ID]}
     )
     result = await start(hass, fake, "student")
-    with patch("custom_components.classcharts.async_setup_entry", return_value=True):
+    with patch(
+        "custom_components.classcharts_hass.async_setup_entry", return_value=True
+    ):
         result = await submit(hass, fake, result, STUDENT_INPUT)
         await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY

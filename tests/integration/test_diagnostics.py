@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.classcharts.diagnostics import TO_REDACT
+from custom_components.classcharts_hass.diagnostics import TO_REDACT
 from tests.conftest import find_secrets, setup_entry
 from tests.fake_server import PARENT_EMAIL, STUDENT_ID, FakeClassCharts
 

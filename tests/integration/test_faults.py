@@ -19,8 +19,8 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.classcharts.client import ClassChartsClient
-from custom_components.classcharts.const import DOMAIN
+from custom_components.classcharts_hass.client import ClassChartsClient
+from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import LONDON, logged_tracebacks, setup_entry
 from tests.fake_server import FakeClassCharts
 
@@ -146,7 +146,9 @@ async def test_fault_in_steady_state(
     # Every failing poll starts with a login (the session is older than a poll).
     during = logins()
     assert hass_london.states.get(SENSOR).state == STATE_UNAVAILABLE
-    failures = [r for r in caplog.records if "Error fetching classcharts" in r.message]
+    failures = [
+        r for r in caplog.records if "Error fetching classcharts_hass" in r.message
+    ]
     assert len(failures) == 1, [r.message for r in failures]
     # A whole outage is one line, not one per dataset as well.
     assert not [r for r in caplog.records if "keeping the last data" in r.message]
@@ -242,7 +244,7 @@ async def test_session_expiring_between_two_calls_of_a_refresh(
 
 def coordinator_dataset(name: str) -> object:
     """A schedule dataset by name."""
-    from custom_components.classcharts.schedule import Dataset  # noqa: PLC0415
+    from custom_components.classcharts_hass.schedule import Dataset  # noqa: PLC0415
 
     return Dataset(name)
 

@@ -10,7 +10,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import DOMAIN
+from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, STUDENT_ID, FakeClassCharts
 from tests.fake_server.models import PARENT_NAME

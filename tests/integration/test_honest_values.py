@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.datasets import KEEP_LAST_VALUE, Dataset
+from custom_components.classcharts_hass.datasets import KEEP_LAST_VALUE, Dataset
 from tests.conftest import LONDON, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -168,13 +168,13 @@ async def test_year_totals_equal_a_fresh_set_up_after_a_restart(
 
 def test_year_totals_unknown_when_the_feed_misses_days() -> None:
     """A feed complete only from today cannot add yesterday: no total at all."""
-    from custom_components.classcharts.client import (  # noqa: PLC0415
+    from custom_components.classcharts_hass.client import (  # noqa: PLC0415
         BehaviourSummary,
         Features,
         Pupil,
     )
-    from custom_components.classcharts.data import PupilData  # noqa: PLC0415
-    from custom_components.classcharts.fetchers import (  # noqa: PLC0415
+    from custom_components.classcharts_hass.data import PupilData  # noqa: PLC0415
+    from custom_components.classcharts_hass.fetchers import (  # noqa: PLC0415
         Activity,
         YearSoFar,
     )

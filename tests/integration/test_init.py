@@ -12,7 +12,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import CONF_EXCLUDED_PUPILS, DOMAIN
+from custom_components.classcharts_hass.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, logged_tracebacks, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
 
@@ -86,7 +86,9 @@ async def test_outage_makes_entities_unavailable_then_recovers(
     for _ in range(4):
         await advance(hass_london, freezer, timedelta(minutes=11))
     assert hass_london.states.get(NEXT_LESSON).state == STATE_UNAVAILABLE
-    failures = [r for r in caplog.records if "Error fetching classcharts" in r.message]
+    failures = [
+        r for r in caplog.records if "Error fetching classcharts_hass" in r.message
+    ]
     assert len(failures) == 1
     assert not logged_tracebacks(caplog)
 
@@ -94,7 +96,7 @@ async def test_outage_makes_entities_unavailable_then_recovers(
     await advance(hass_london, freezer, timedelta(minutes=11))
     assert hass_london.states.get(NEXT_LESSON).state != STATE_UNAVAILABLE
     assert any(
-        "Fetching classcharts data recovered" in r.message for r in caplog.records
+        "Fetching classcharts_hass data recovered" in r.message for r in caplog.records
     )
 
 

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.client import ClassChartsClient
+from custom_components.classcharts_hass.client import ClassChartsClient
 from tests.conftest import LONDON, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 from tests.fake_server.handlers import Ctx, homeworks, timetable

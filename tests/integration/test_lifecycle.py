@@ -18,8 +18,8 @@ from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts import coordinator as coordinator_module
-from custom_components.classcharts.const import DOMAIN
+from custom_components.classcharts_hass import coordinator as coordinator_module
+from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 

@@ -24,14 +24,14 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts import repairs
-from custom_components.classcharts.client import ClassChartsClient
-from custom_components.classcharts.const import (
+from custom_components.classcharts_hass import repairs
+from custom_components.classcharts_hass.client import ClassChartsClient
+from custom_components.classcharts_hass.const import (
     CONF_ACCOUNT_TYPE,
     CONF_EXCLUDED_PUPILS,
     DOMAIN,
 )
-from custom_components.classcharts.migration import CONF_MIGRATED_PUPILS
+from custom_components.classcharts_hass.migration import CONF_MIGRATED_PUPILS
 from tests.conftest import logged_tracebacks, setup_entry
 from tests.fake_server import (
     CHILD_IDS,

@@ -31,7 +31,7 @@ async def test_platform(
     platform: Platform,
 ) -> None:
     """Every entity of a platform for a parent of two, Tuesday 10:00 UK time."""
-    with patch("custom_components.classcharts.PLATFORMS", [platform]):
+    with patch("custom_components.classcharts_hass.PLATFORMS", [platform]):
         await setup_entry(hass_london, parent_entry)
     await snapshot_platform(
         hass_london, entity_registry, snapshot, parent_entry.entry_id

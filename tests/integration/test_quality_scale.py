@@ -7,7 +7,7 @@ from pathlib import Path
 import voluptuous as vol
 import yaml
 
-import custom_components.classcharts as integration
+import custom_components.classcharts_hass as integration
 
 # hassfest's rules (script/hassfest/quality_scale.py), tier by tier.
 RULES = {
@@ -68,7 +68,7 @@ def test_the_vendored_client_is_no_transparent_dependency() -> None:
 
 def test_reconfiguration_flow_claim_matches_the_config_flow() -> None:
     """'done' exactly when the config flow has a reconfigure step."""
-    from custom_components.classcharts.config_flow import (  # noqa: PLC0415
+    from custom_components.classcharts_hass.config_flow import (  # noqa: PLC0415
         ClassChartsConfigFlow,
     )
 

@@ -17,8 +17,8 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts import repairs
-from custom_components.classcharts.const import CONF_EXCLUDED_PUPILS, DOMAIN
+from custom_components.classcharts_hass import repairs
+from custom_components.classcharts_hass.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
 from tests.integration.test_migration import assert_text_complete, layout_a, layout_b

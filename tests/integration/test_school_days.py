@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import BASE_URL_ENV, DOMAIN
+from custom_components.classcharts_hass.const import BASE_URL_ENV, DOMAIN
 from tests.conftest import LONDON, advance, find_device, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -150,8 +150,8 @@ async def test_hidden_timetable_has_no_school_day_entities(
 
 def test_unread_day_stops_the_search() -> None:
     """A day not read could be a school day: no later day is claimed."""
-    from custom_components.classcharts.client import Features, Lesson, Pupil  # noqa: PLC0415
-    from custom_components.classcharts.data import PupilData  # noqa: PLC0415
+    from custom_components.classcharts_hass.client import Features, Lesson, Pupil  # noqa: PLC0415
+    from custom_components.classcharts_hass.data import PupilData  # noqa: PLC0415
 
     flags = dict.fromkeys(Features.__slots__, True)  # type: ignore[attr-defined]
     pupil = Pupil(1, "A", "A", "B", None, "Europe/London", Features(**flags), None)

@@ -25,7 +25,7 @@ from tests.fake_server import FakeClassCharts
 @pytest.fixture(autouse=True)
 def only_sensors() -> None:
     """Load only the sensor platform (snapshot_platform wants one)."""
-    with patch("custom_components.classcharts.PLATFORMS", [Platform.SENSOR]):
+    with patch("custom_components.classcharts_hass.PLATFORMS", [Platform.SENSOR]):
         yield
 
 

@@ -10,7 +10,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import DOMAIN
+from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import LONDON, NOW, find_device, setup_entry
 from tests.fake_server import CHILD_IDS, FakeClassCharts
 
@@ -183,7 +183,7 @@ async def test_get_behaviour_says_when_the_points_are_cut(
     # 20 pages hold 40 of the year's ~120 points (the client stops on a short page).
     fake.activity_page_size = 2
     monkeypatch.setattr(
-        "custom_components.classcharts.client.client.ACTIVITY_PAGE_SIZE", 2
+        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", 2
     )
     result = await call(hass_london, "get_behaviour", pupil=ada)
     assert result["points_complete"] is False

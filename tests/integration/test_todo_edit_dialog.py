@@ -15,7 +15,7 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts.const import DOMAIN
+from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 

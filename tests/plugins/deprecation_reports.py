@@ -1,7 +1,7 @@
 """Fail a test when Home Assistant reports deprecated use by this integration.
 
 Home Assistant does not raise for deprecated calls; it logs "Detected that custom
-integration 'classcharts' ..." (``homeassistant.helpers.frame``) and the call stops
+integration 'classcharts_hass' ..." (``homeassistant.helpers.frame``) and the call stops
 working some releases later. A handler on the root logger sees every record from
 the start of a test's set-up to the end of its teardown (pytest's ``caplog``
 keeps one phase at a time, so a check inside a fixture misses the others), and
@@ -15,7 +15,7 @@ import logging
 
 import pytest
 
-INTEGRATION = "classcharts"
+INTEGRATION = "classcharts_hass"
 
 
 def is_deprecation_report(record: logging.LogRecord) -> bool:

@@ -8,7 +8,7 @@ from typing import Final
 
 from .client import DEFAULT_BASE_URL
 
-DOMAIN: Final = "classcharts"
+DOMAIN: Final = "classcharts_hass"
 LOGGER = logging.getLogger(__package__)
 
 # 2: a migrated entry may wait for its first login (migration.py). The other
