@@ -35,16 +35,18 @@ from .coordinator import (
     ClassChartsCoordinator,
     ClassChartsRuntimeData,
 )
-from .home_points import async_setup_home_points
 
 # Home Assistant looks for async_migrate_entry on this module.
-from .migration import (
-    async_migrate_entry as async_migrate_entry,
-    async_settle_migrated_entry,
+from .entry_migration import async_migrate_entry as async_migrate_entry
+from .home_points import async_setup_home_points
+from .repairs import (
+    async_remove_condition_issues,
+    async_remove_entry_issues,
+    async_setup_issue_cleanup,
 )
-from .repairs import async_remove_condition_issues, async_remove_entry_issues
 from .seen import SeenItems
 from .services import async_setup_services
+from .switching import async_offer_accounts, async_setup_switching
 
 FLOW_SESSION: HassKey[ClientSession] = HassKey(f"{DOMAIN}_flow_session")
 BASE_URL: HassKey[str] = HassKey(f"{DOMAIN}_base_url")
@@ -107,14 +109,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions once."""
     async_setup_services(hass)
     async_setup_home_points(hass)
+    async_setup_issue_cleanup(hass)
+    async_setup_switching(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
     """Log in, fetch the first data, and set up the platforms."""
     client = create_client(hass, credentials_from_data(dict(entry.data)))
-    if not await async_settle_migrated_entry(hass, entry, client):
-        return False  # merged into another entry of the same account
     seen = SeenItems(hass, entry.entry_id)
     await seen.async_load()
     coordinator = ClassChartsCoordinator(hass, entry, client, seen)
@@ -123,6 +125,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) 
         client=client, coordinator=coordinator, seen=seen
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Loaded: the accounts of other ClassCharts integrations can be offered.
+    async_offer_accounts(hass)
     return True
 
 

@@ -2,18 +2,21 @@
 
 A condition issue (captcha, Tes loop, a pupil the school shows nothing of) is
 raised when a refresh sees the condition and deleted when a refresh sees it gone,
-so it disappears by itself. The migration notices are kept until the user
-confirms them; the unknown-layout issue goes with its entry.
+so it disappears by itself. Once an entry has polled, the offer to remove the
+old integration's entries of its account stays until they are gone; the
+unknown-layout issue goes with its entry.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow
+from homeassistant import data_entry_flow
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntryChange
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from .client import (
     ClassChartsAuthenticationError,
@@ -23,6 +26,8 @@ from .client import (
     Pupil,
 )
 from .const import DOMAIN
+from .other_integrations import OldEntry, other_accounts, same_login
+from .schema import vol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -33,8 +38,7 @@ CAPTCHA_REQUIRED = "captcha_required"
 VERIFICATION_LOOP = "verification_loop"
 NO_FEATURES = "no_features"
 UNKNOWN_LAYOUT = "unknown_layout"
-ENTRY_MIGRATED = "entry_migrated"
-ENTRIES_MERGED = "entries_merged"
+REMOVE_OLD_ENTRIES = "remove_old_entries"
 
 # The login conditions replace each other: ClassCharts answered the login one way.
 LOGIN_ISSUES: dict[type[ClassChartsError], str] = {
@@ -57,7 +61,6 @@ def _create(
     pupil_id: int | None = None,
     placeholders: dict[str, str] | None = None,
     fixable: bool = False,
-    persistent: bool = False,
     data: dict[str, str | int | float | None] | None = None,
 ) -> None:
     ir.async_create_issue(
@@ -66,7 +69,7 @@ def _create(
         issue_id(kind, entry.entry_id, pupil_id),
         data={"entry_id": entry.entry_id, **(data or {})},
         is_fixable=fixable,
-        is_persistent=persistent,
+        is_persistent=False,
         severity=ir.IssueSeverity.ERROR if not fixable else ir.IssueSeverity.WARNING,
         translation_key=kind,
         translation_placeholders={"title": entry.title, **(placeholders or {})},
@@ -110,6 +113,7 @@ def async_refresh_worked(
     """A refresh worked: the login issues are over; ``blank`` pupils show nothing."""
     for kind in LOGIN_ISSUES.values():
         ir.async_delete_issue(hass, DOMAIN, issue_id(kind, entry.entry_id))
+    async_offer_removal(hass, entry)
     blank_ids = set()
     for pupil in blank:
         blank_ids.add(pupil.id)
@@ -135,29 +139,39 @@ def async_unknown_layout(hass: HomeAssistant, entry: ConfigEntry) -> None:
 
 
 @callback
-def async_migrated(
-    hass: HomeAssistant, entry: ConfigEntry, children: Iterable[str]
-) -> None:
-    """Tell what migration made of the old per-child entries (kept until confirmed).
+def async_offer_removal(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Offer to remove the old integration's entries of this entry's account.
 
-    A later merge into the same entry adds to the notice instead of replacing it.
+    Asked after each successful poll, so the offer comes once this entry works
+    and goes when the old entries are gone (removed here or elsewhere).
     """
-    names = list(children)
-    for kind in (ENTRY_MIGRATED, ENTRIES_MERGED):
-        old = ir.async_get(hass).async_get_issue(DOMAIN, issue_id(kind, entry.entry_id))
-        if old is not None and old.data:
-            names = [*json.loads(str(old.data["children"])), *names]
-            ir.async_delete_issue(hass, DOMAIN, old.issue_id)
-    names = list(dict.fromkeys(names))
+    old = _old_entries_of(hass, entry)
+    if not old:
+        ir.async_delete_issue(
+            hass, DOMAIN, issue_id(REMOVE_OLD_ENTRIES, entry.entry_id)
+        )
+        return
     _create(
         hass,
-        ENTRY_MIGRATED if len(names) == 1 else ENTRIES_MERGED,
+        REMOVE_OLD_ENTRIES,
         entry,
-        placeholders={"children": ", ".join(names)},
+        placeholders={
+            "source": ", ".join(dict.fromkeys(o.source for o in old)),
+            "children": ", ".join(dict.fromkeys(n for o in old for n in o.names)),
+            "count": str(len(old)),
+        },
         fixable=True,
-        persistent=True,
-        data={"children": json.dumps(names)},
     )
+
+
+def _old_entries_of(hass: HomeAssistant, entry: ConfigEntry) -> list[OldEntry]:
+    """The other integrations' entries that log in to this entry's account."""
+    return [
+        old
+        for account in other_accounts(hass)
+        if same_login(entry.data, account.credentials)
+        for old in account.entries
+    ]
 
 
 @callback
@@ -175,8 +189,56 @@ def async_remove_condition_issues(hass: HomeAssistant, entry_id: str) -> None:
             ir.async_delete_issue(hass, DOMAIN, issue.issue_id)
 
 
+class RemoveOldEntriesFlow(RepairsFlow):
+    """Remove the old integration's entries of one account, on the user's click."""
+
+    def __init__(self, entry_id: str) -> None:
+        """Remember whose old entries to remove."""
+        self._entry_id = entry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Ask first; nothing is removed before the user confirms."""
+        return await self.async_step_confirm()
+
+    async def async_step_confirm(
+        self, user_input: dict[str, str] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Remove the entries that still belong to the account when confirmed."""
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None:
+            return self.async_abort(reason="entry_removed")
+        if user_input is None:
+            return self.async_show_form(step_id="confirm", data_schema=vol.Schema({}))
+        # Read again: only what is still the account's, as it is now.
+        for old in _old_entries_of(self.hass, entry):
+            await self.hass.config_entries.async_remove(old.entry.entry_id)
+        return self.async_create_entry(data={})
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
-    """The only fixable issues are the migration notices: confirming dismisses them."""
-    return ConfirmRepairFlow()
+    """The only fixable issue offers to remove the old integration's entries."""
+    return RemoveOldEntriesFlow(str((data or {}).get("entry_id", "")))
+
+
+@callback
+def async_setup_issue_cleanup(hass: HomeAssistant) -> None:
+    """Drop an entry's issues when it is disabled, whatever state it was in.
+
+    Home Assistant unloads a loaded entry that is disabled, but an entry that
+    waits to retry its set-up is never unloaded, so its issues would stay.
+    """
+
+    @callback
+    def _changed(change: ConfigEntryChange, entry: ConfigEntry) -> None:
+        if (
+            entry.domain == DOMAIN
+            and change is ConfigEntryChange.UPDATED
+            and entry.disabled_by is not None
+        ):
+            async_remove_entry_issues(hass, entry.entry_id)
+
+    async_dispatcher_connect(hass, SIGNAL_CONFIG_ENTRY_CHANGED, _changed)
