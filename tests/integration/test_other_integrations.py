@@ -1,57 +1,70 @@
-"""Entries of other ClassCharts integrations (and our own older ones) become ours."""
+"""Switching side by side: accounts of the other ClassCharts integrations offered here.
+
+Their entries (domain ``classcharts``) stay theirs; each account is offered in
+the "Add integration" menu and, once an entry of ours is loaded, as one
+discovered card. Every test runs with the other integration absent (its
+entries left in storage) and installed (a mocked integration that loads them).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 import json
 from pathlib import Path
 import re
 from typing import Any
-from unittest.mock import patch
+from unittest.mock import AsyncMock
 
+from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import (
-    SOURCE_REAUTH,
-    ConfigEntryDisabler,
+    SOURCE_IGNORE,
+    ConfigFlow,
+    SOURCE_INTEGRATION_DISCOVERY,
+    SOURCE_USER,
     ConfigEntryState,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import (
-    device_registry as dr,
-    entity_registry as er,
-    issue_registry as ir,
-)
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
+)
 
 from custom_components.classcharts_hass import repairs
-from custom_components.classcharts_hass.client import ClassChartsClient
 from custom_components.classcharts_hass.const import (
     CONF_ACCOUNT_TYPE,
+    CONF_CODE,
+    CONF_DATE_OF_BIRTH,
     CONF_EXCLUDED_PUPILS,
     DOMAIN,
 )
-from custom_components.classcharts_hass.migration import CONF_MIGRATED_PUPILS
+from custom_components.classcharts_hass.other_integrations import OTHER_DOMAIN
 from tests.conftest import logged_tracebacks, setup_entry
 from tests.fake_server import (
     CHILD_IDS,
     PARENT_EMAIL,
-    PARENT_ID,
     PARENT_PASSWORD,
+    STUDENT_CODE,
+    STUDENT_DOB,
     FakeClassCharts,
 )
 
 ADA, BEN = CHILD_IDS
 NAMES = {ADA: "Ada Example", BEN: "Ben Example"}
-SETTLED_ID = f"parent-{PARENT_ID}"
+OTHER_EMAIL = "other@example.invalid"
 
 
-def layout_a(
-    pupil_id: int, entry_id: str, email: str = PARENT_EMAIL
-) -> MockConfigEntry:
-    """An entry as the integration with ``username``/``student_id`` writes it."""
+def proffalken(pupil_id: int, entry_id: str, email: str = PARENT_EMAIL) -> MockConfigEntry:
+    """An entry as proffalken/ha-classcharts writes it (``username``/``student_id``)."""
     return MockConfigEntry(
-        domain=DOMAIN,
+        domain=OTHER_DOMAIN,
         entry_id=entry_id,
         title=NAMES[pupil_id],
         unique_id=f"{email}:{pupil_id}",
@@ -65,12 +78,10 @@ def layout_a(
     )
 
 
-def layout_b(
-    pupil_id: int, entry_id: str, email: str = PARENT_EMAIL
-) -> MockConfigEntry:
-    """An entry as the integration with ``email``/``pupil_id`` (a string) writes it."""
+def skid88(pupil_id: int, entry_id: str, email: str = PARENT_EMAIL) -> MockConfigEntry:
+    """An entry as skid88/Classcharts writes it (``email``/``pupil_id`` a string)."""
     return MockConfigEntry(
-        domain=DOMAIN,
+        domain=OTHER_DOMAIN,
         entry_id=entry_id,
         title=NAMES[pupil_id],
         data={
@@ -79,13 +90,81 @@ def layout_b(
             "pupil_id": str(pupil_id),
             "student_name": NAMES[pupil_id],
         },
-        options={
-            "refresh_interval": 30,
-            "days_to_fetch": 7,
-            "show_completed_homework": False,
-            "show_no_school": True,
+        options={"refresh_interval": 30},
+    )
+
+
+def our_old_parent(pupil_id: int, entry_id: str) -> MockConfigEntry:
+    """Our own parent entry from before the domain changed, showing one child."""
+    other = BEN if pupil_id == ADA else ADA
+    return MockConfigEntry(
+        domain=OTHER_DOMAIN,
+        entry_id=entry_id,
+        title="Sam Example",
+        unique_id="parent-1",
+        version=2,
+        data={
+            CONF_ACCOUNT_TYPE: "parent",
+            CONF_EMAIL: PARENT_EMAIL,
+            CONF_PASSWORD: PARENT_PASSWORD,
+        },
+        options={CONF_EXCLUDED_PUPILS: [other]},
+    )
+
+
+def our_old_student(pupil_id: int, entry_id: str) -> MockConfigEntry:
+    """Our own student entry from before the domain changed."""
+    return MockConfigEntry(
+        domain=OTHER_DOMAIN,
+        entry_id=entry_id,
+        title=NAMES[pupil_id],
+        version=2,
+        data={
+            CONF_ACCOUNT_TYPE: "student",
+            CONF_CODE: STUDENT_CODE,
+            CONF_DATE_OF_BIRTH: STUDENT_DOB.isoformat(),
         },
     )
+
+
+class OtherFlow(ConfigFlow):
+    """The other integration's flow, newer than every layout here."""
+
+    VERSION = 3
+
+
+@pytest.fixture(params=["absent", "installed"])
+def other_integration(
+    request: pytest.FixtureRequest, hass_london: HomeAssistant
+) -> Iterator[str]:
+    """The other integration uninstalled (entries left behind), or installed."""
+    if request.param == "absent":
+        yield request.param
+        return
+    mock_integration(
+        hass_london,
+        MockModule(
+            OTHER_DOMAIN,
+            async_setup_entry=AsyncMock(return_value=True),
+            async_unload_entry=AsyncMock(return_value=True),
+            async_migrate_entry=AsyncMock(return_value=True),
+        ),
+    )
+    mock_platform(hass_london, f"{OTHER_DOMAIN}.config_flow", None)
+    with mock_config_flow(OTHER_DOMAIN, OtherFlow):
+        yield request.param
+
+
+async def add_old(hass: HomeAssistant, installed: str, *entries: MockConfigEntry) -> None:
+    """Put old entries in storage; an installed integration loads them."""
+    for entry in entries:
+        if installed == "installed":
+            # Added the way its own flow adds it: Home Assistant says so and sets it up.
+            await hass.config_entries.async_add(entry)
+            assert entry.state is ConfigEntryState.LOADED
+        else:
+            entry.add_to_hass(hass)
+    await hass.async_block_till_done()
 
 
 def device_names(hass: HomeAssistant, entry_id: str) -> list[str]:
@@ -95,324 +174,297 @@ def device_names(hass: HomeAssistant, entry_id: str) -> list[str]:
     )
 
 
-def assert_text_complete(hass: HomeAssistant) -> None:
-    """Every placeholder of every shown issue's text is given."""
+def login_count(fake: FakeClassCharts) -> int:
+    return sum("login" in r.path for r in fake.requests)
+
+
+def cards(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """The discovered flows of ours in progress."""
+    return [
+        dict(flow)
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_INTEGRATION_DISCOVERY
+    ]
+
+
+def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
+    """Our active issues; every placeholder their text needs is given."""
     strings = json.loads(
         (Path(repairs.__file__).parent / "translations" / "en.json").read_text(
             encoding="utf-8"
         )
     )["issues"]
-    for (domain, _), issue in ir.async_get(hass).issues.items():
-        if domain != DOMAIN or not issue.active:
-            continue
-        text = json.dumps(strings[issue.translation_key])
-        needed = set(re.findall(r"{(\w+)}", text))
-        assert needed <= set(issue.translation_placeholders or {}), issue.issue_id
+    found = {}
+    for (domain, issue_id), issue in ir.async_get(hass).issues.items():
+        if domain == DOMAIN and issue.active:
+            needed = set(re.findall(r"{(\w+)}", json.dumps(strings[issue.translation_key])))
+            assert needed <= set(issue.translation_placeholders or {}), issue_id
+            found[issue_id] = issue
+    return found
 
 
-def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
-    assert_text_complete(hass)
-    return {
-        issue_id: issue
-        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
-        if domain == DOMAIN and issue.active
-    }
+async def open_menu(hass: HomeAssistant) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    return dict(result)
 
 
-def assert_settled(entry: MockConfigEntry, *, excluded: list[int]) -> None:
-    """A parent entry of ours, logged in with the old password, children chosen."""
+async def our_entry_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    await setup_entry(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
-    assert (entry.version, entry.minor_version) == (2, 1)
-    assert entry.unique_id == SETTLED_ID
-    assert entry.title == "Sam Example"
-    assert dict(entry.data) == {
-        CONF_ACCOUNT_TYPE: "parent",
-        CONF_EMAIL: PARENT_EMAIL,
-        CONF_PASSWORD: PARENT_PASSWORD,
-    }
-    assert dict(entry.options) == {CONF_EXCLUDED_PUPILS: excluded}
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
-@pytest.mark.parametrize("layout", [layout_a, layout_b])
-async def test_single_child_entry_becomes_a_parent_entry(
+@pytest.mark.parametrize(
+    ("layout", "account_type", "flow_requests"),
+    [
+        # One login (a login and its ping); the children, to leave Ben out.
+        (proffalken, "parent", ["/parent/login", "/apiv2parent/ping", "/apiv2parent/pupils"]),
+        (skid88, "parent", ["/parent/login", "/apiv2parent/ping", "/apiv2parent/pupils"]),
+        # The entry itself says whom it leaves out.
+        (our_old_parent, "parent", ["/parent/login", "/apiv2parent/ping"]),
+        (our_old_student, "student", ["/student/login", "/apiv2student/ping"]),
+    ],
+)
+async def test_add_integration_offers_each_account(
     hass_london: HomeAssistant,
     fake: FakeClassCharts,
+    other_integration: str,
     caplog: pytest.LogCaptureFixture,
     layout: Any,
+    account_type: str,
+    flow_requests: list[str],
 ) -> None:
-    """One old entry for Ada: a parent entry with Ada only, and a notice."""
+    """The menu lists the account; choosing it adds it, nothing typed, loaded."""
     old = layout(ADA, "01OLDADA000000000000000000")
-    old.add_to_hass(hass_london)
-    # What the old integration left in the registries of its entry.
-    old_device = dr.async_get(hass_london).async_get_or_create(
-        config_entry_id=old.entry_id, identifiers={(DOMAIN, str(ADA))}, name="Ada"
-    )
-    er.async_get(hass_london).async_get_or_create(
-        "sensor", DOMAIN, f"{ADA}_homework", config_entry=old, device_id=old_device.id
-    )
-    er.async_get(hass_london).async_get_or_create(
-        "sensor", DOMAIN, "account_status", config_entry=old
-    )
-
-    assert await async_setup_component(hass_london, DOMAIN, {})
-    await hass_london.async_block_till_done()
-
-    assert hass_london.config_entries.async_entries(DOMAIN) == [old]
-    assert_settled(old, excluded=[BEN])
-    assert device_names(hass_london, old.entry_id) == ["Ada Example"]
-    entity_ids = [
-        e.unique_id
-        for e in er.async_entries_for_config_entry(
-            er.async_get(hass_london), old.entry_id
+    await add_old(hass_london, other_integration, old)
+    if layout is our_old_parent:
+        # Our old entry names its children by the devices it left behind.
+        dr.async_get(hass_london).async_get_or_create(
+            config_entry_id=old.entry_id,
+            identifiers={(OTHER_DOMAIN, f"parent-1_{ADA}")},
+            name="Ada Example",
         )
-    ]
-    assert f"{ADA}_homework" not in entity_ids
-    assert "account_status" not in entity_ids
-    assert hass_london.states.get("sensor.ada_example_next_lesson") is not None
-    assert hass_london.states.get("sensor.ben_example_next_lesson") is None
-    notice = issues(hass_london)[f"entry_migrated_{old.entry_id}"]
-    assert notice.is_fixable
-    # A notice to confirm, not a fault: a warning, where faults are errors.
-    assert notice.severity is ir.IssueSeverity.WARNING
-    assert notice.translation_placeholders is not None
-    assert notice.translation_placeholders["children"] == "Ada Example"
-    # The settling login is the one the first refresh used.
-    assert [r.path for r in fake.requests].count("/parent/login") == 1
-    assert not logged_tracebacks(caplog)
-
-
-async def test_migration_itself_sends_nothing(
-    hass_london: HomeAssistant, fake: FakeClassCharts
-) -> None:
-    """Migrating names the children; only the first set-up logs in."""
-    old = layout_a(BEN, "01OLDBEN000000000000000000")
-    old.add_to_hass(hass_london)
-    assert await old.async_migrate(hass_london)
+    menu = await open_menu(hass_london)
+    assert list(menu["menu_options"]) == ["student", "parent", "switch_1"]
+    placeholders = menu["description_placeholders"]
+    assert "Ada Example" in placeholders["account_1"]
+    assert placeholders["source_1"]
+    assert PARENT_PASSWORD not in json.dumps(placeholders)
+    assert STUDENT_CODE not in json.dumps(placeholders)
     assert fake.requests == []
-    assert old.version == 2
-    assert old.unique_id is None
-    assert dict(old.data) == {
-        CONF_ACCOUNT_TYPE: "parent",
-        CONF_EMAIL: PARENT_EMAIL,
-        CONF_PASSWORD: PARENT_PASSWORD,
-        CONF_MIGRATED_PUPILS: [BEN],
-    }
-    assert dict(old.options) == {}
 
-
-@pytest.mark.parametrize(
-    "order", ["together", "ada_first", "ben_first", "ben_loaded_first"]
-)
-@pytest.mark.parametrize(
-    ("ada_layout", "ben_layout"),
-    [(layout_a, layout_a), (layout_b, layout_b), (layout_a, layout_b)],
-)
-async def test_per_child_entries_of_one_account_merge(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    caplog: pytest.LogCaptureFixture,
-    order: str,
-    ada_layout: Any,
-    ben_layout: Any,
-) -> None:
-    """Two entries of one account, migrated in any order: one entry with both."""
-    # Ben's entry is the older one (same creation time, smaller id): it stays.
-    ben = ben_layout(BEN, "01AAAABEN00000000000000000")
-    ada = ada_layout(ADA, "01BBBBADA00000000000000000", email="Parent@Example.invalid")
-    if order == "ben_loaded_first":
-        # Ada's entry was disabled, say, and is enabled after Ben's was set up.
-        await setup_entry(hass_london, ben)
-        assert ben.options == {CONF_EXCLUDED_PUPILS: [ADA]}
-        await setup_entry(hass_london, ada)
-    else:
-        ada.add_to_hass(hass_london)
-        ben.add_to_hass(hass_london)
-        if order != "together":
-            # Home Assistant migrates each entry as it sets it up, in any order.
-            for entry in (ada, ben) if order == "ada_first" else (ben, ada):
-                if hass_london.config_entries.async_get_entry(entry.entry_id):
-                    await entry.async_migrate(hass_london)
-                await hass_london.async_block_till_done()
-        assert await async_setup_component(hass_london, DOMAIN, {})
+    result = await hass_london.config_entries.flow.async_configure(
+        menu["flow_id"], {"next_step_id": "switch_1"}
+    )
     await hass_london.async_block_till_done()
 
-    assert hass_london.config_entries.async_entries(DOMAIN) == [ben]
-    assert_settled(ben, excluded=[])
-    assert device_names(hass_london, ben.entry_id) == ["Ada Example", "Ben Example"]
-    assert device_names(hass_london, ada.entry_id) == []
-    notice = issues(hass_london)[f"entries_merged_{ben.entry_id}"]
-    assert notice.translation_placeholders is not None
-    assert sorted(notice.translation_placeholders["children"].split(", ")) == [
-        "Ada Example",
-        "Ben Example",
-    ]
-    assert f"entry_migrated_{ben.entry_id}" not in issues(hass_london)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    [entry] = hass_london.config_entries.async_entries(DOMAIN)
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.data[CONF_ACCOUNT_TYPE] == account_type
+    assert device_names(hass_london, entry.entry_id) == ["Ada Example"]
+    if account_type == "parent":
+        assert entry.options == {CONF_EXCLUDED_PUPILS: [BEN]}
+        assert entry.data[CONF_EMAIL] == PARENT_EMAIL
+    # The flow's one login (and the children list), then the set-up's own login.
+    logins = [i for i, r in enumerate(fake.requests) if "login" in r.path]
+    assert len(logins) == 2
+    assert [r.path for r in fake.requests[: logins[1]]] == flow_requests
+    assert hass_london.config_entries.async_get_entry(old.entry_id) is old
     assert not logged_tracebacks(caplog)
-    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
-async def test_disabled_old_entry_waits_until_enabled(
-    hass_london: HomeAssistant, fake: FakeClassCharts
+async def test_entries_of_one_account_are_one_choice(
+    hass_london: HomeAssistant, fake: FakeClassCharts, other_integration: str
 ) -> None:
-    """A disabled old entry is not set up, so its child is not taken over yet."""
-    ada = layout_a(ADA, "01BBBBADA00000000000000000")
-    ben = layout_a(BEN, "01AAAABEN00000000000000000")
-    ben.add_to_hass(hass_london)
-    ada.add_to_hass(hass_london)
-    await hass_london.config_entries.async_set_disabled_by(
-        ben.entry_id, ConfigEntryDisabler.USER
+    """Per-child entries of one email (any case) together; another email apart."""
+    await add_old(
+        hass_london,
+        other_integration,
+        proffalken(BEN, "01AAAABEN00000000000000000", email=PARENT_EMAIL.upper()),
+        skid88(ADA, "01BBBBADA00000000000000000"),
+        skid88(BEN, "01CCCCOTHER000000000000000", email=OTHER_EMAIL),
     )
-    assert await async_setup_component(hass_london, DOMAIN, {})
-    await hass_london.async_block_till_done()
-    assert_settled(ada, excluded=[BEN])
-    assert ben.version == 1
-
-    await hass_london.config_entries.async_set_disabled_by(ben.entry_id, None)
-    await hass_london.async_block_till_done()
-    assert hass_london.config_entries.async_entries(DOMAIN) == [ada]
-    assert_settled(ada, excluded=[])
-    assert device_names(hass_london, ada.entry_id) == ["Ada Example", "Ben Example"]
-
-
-async def test_child_added_while_the_first_login_runs(
-    hass_london: HomeAssistant, fake: FakeClassCharts
-) -> None:
-    """An old entry enabled during the settling login still gets its child in."""
-    ada = layout_a(ADA, "01AAAAADA00000000000000000")
-    ben = layout_a(BEN, "01BBBBBEN00000000000000000")
-    ada.add_to_hass(hass_london)
-    ben.add_to_hass(hass_london)
-    fake.fail_next(count=1, status=503, path_contains="/parent/login")
-    # Disabling sets the integration up, and with it Ada's entry.
-    await hass_london.config_entries.async_set_disabled_by(
-        ben.entry_id, ConfigEntryDisabler.USER
+    menu = await open_menu(hass_london)
+    assert list(menu["menu_options"]) == ["student", "parent", "switch_1", "switch_2"]
+    placeholders = menu["description_placeholders"]
+    assert placeholders["account_1"] == (
+        f"{PARENT_EMAIL.upper()} (Ben Example, Ada Example)"
     )
-    original = ClassChartsClient.login
+    assert placeholders["source_1"] == "proffalken/ha-classcharts, skid88/Classcharts"
+    assert placeholders["account_2"] == f"{OTHER_EMAIL} (Ben Example)"
 
-    async def login(client: ClassChartsClient) -> Any:
-        if ben.disabled_by is not None:
-            await hass_london.config_entries.async_set_disabled_by(ben.entry_id, None)
-        return await original(client)
-
+    await hass_london.config_entries.flow.async_configure(
+        menu["flow_id"], {"next_step_id": "switch_1"}
+    )
     await hass_london.async_block_till_done()
-    assert ada.state is ConfigEntryState.SETUP_RETRY
-    with patch.object(ClassChartsClient, "login", login):
-        await hass_london.config_entries.async_reload(ada.entry_id)
-        await hass_london.async_block_till_done()
-    assert hass_london.config_entries.async_entries(DOMAIN) == [ada]
-    assert_settled(ada, excluded=[])
+    [entry] = hass_london.config_entries.async_entries(DOMAIN)
+    assert entry.options == {CONF_EXCLUDED_PUPILS: []}
+    assert device_names(hass_london, entry.entry_id) == ["Ada Example", "Ben Example"]
 
 
-async def test_entries_of_two_accounts_stay_apart(
-    hass_london: HomeAssistant, fake: FakeClassCharts
-) -> None:
-    """Another email address is another account: its entry is migrated on its own."""
-    ada = layout_a(ADA, "01AAAAADA00000000000000000")
-    other = layout_a(BEN, "01BBBBOTHER000000000000000", email="other@example.invalid")
-    ada.add_to_hass(hass_london)
-    other.add_to_hass(hass_london)
-    assert await async_setup_component(hass_london, DOMAIN, {})
-    await hass_london.async_block_till_done()
-
-    assert len(hass_london.config_entries.async_entries(DOMAIN)) == 2
-    assert_settled(ada, excluded=[BEN])
-    # ClassCharts refuses the other account's login: a reauth, not a merge.
-    assert other.state is ConfigEntryState.SETUP_ERROR
-    assert other.data[CONF_MIGRATED_PUPILS] == [BEN]
-    flows = hass_london.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
-
-
-async def test_old_entry_joins_an_entry_of_ours(
+async def test_one_card_per_remaining_account(
     hass_london: HomeAssistant,
     fake: FakeClassCharts,
-    parent_entry: MockConfigEntry,
-) -> None:
-    """An old entry for a child our entry leaves out: the child is included."""
-    ours = MockConfigEntry(
-        domain=DOMAIN,
-        title=parent_entry.title,
-        unique_id=parent_entry.unique_id,
-        data=dict(parent_entry.data),
-        options={CONF_EXCLUDED_PUPILS: [BEN]},
-        version=2,
-    )
-    await setup_entry(hass_london, ours)
-    assert device_names(hass_london, ours.entry_id) == ["Ada Example"]
-
-    old = layout_b(BEN, "01OLDBEN000000000000000000")
-    await setup_entry(hass_london, old)
-    await hass_london.async_block_till_done()
-
-    assert hass_london.config_entries.async_entries(DOMAIN) == [ours]
-    assert ours.options[CONF_EXCLUDED_PUPILS] == []
-    assert ours.state is ConfigEntryState.LOADED
-    assert device_names(hass_london, ours.entry_id) == ["Ada Example", "Ben Example"]
-    assert f"entry_migrated_{ours.entry_id}" in issues(hass_london)
-
-
-async def test_account_added_again_while_migrated_entry_waited(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    parent_entry: MockConfigEntry,
-) -> None:
-    """Settling finds the account already set up: the children move there."""
-    old = layout_a(BEN, "01OLDBEN000000000000000000")
-    fake.fail_next(count=1, status=503, path_contains="/parent/login")
-    await setup_entry(hass_london, old)
-    assert old.state is ConfigEntryState.SETUP_RETRY
-
-    ours = MockConfigEntry(
-        domain=DOMAIN,
-        title=parent_entry.title,
-        unique_id=SETTLED_ID,
-        data=dict(parent_entry.data),
-        options={CONF_EXCLUDED_PUPILS: [BEN]},
-        version=2,
-    )
-    await setup_entry(hass_london, ours)
-    await hass_london.config_entries.async_reload(old.entry_id)
-    await hass_london.async_block_till_done()
-
-    assert hass_london.config_entries.async_entries(DOMAIN) == [ours]
-    assert ours.options[CONF_EXCLUDED_PUPILS] == []
-    assert device_names(hass_london, ours.entry_id) == ["Ada Example", "Ben Example"]
-
-
-async def test_named_child_gone_from_the_account_keeps_them_all(
-    hass_london: HomeAssistant, fake: FakeClassCharts
-) -> None:
-    """The only child an old entry named left the account: nobody is left out."""
-    old = layout_a(ADA, "01OLDADA000000000000000000")
-    fake.remove_pupil(ADA)
-    await setup_entry(hass_london, old)
-    assert old.options == {CONF_EXCLUDED_PUPILS: []}
-    assert device_names(hass_london, old.entry_id) == ["Ben Example"]
-
-
-async def test_our_older_entries_keep_their_data(
-    hass_london: HomeAssistant,
+    other_integration: str,
     student_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With an entry of ours loaded: one card per account; confirming adds it."""
+    await add_old(
+        hass_london,
+        other_integration,
+        proffalken(ADA, "01AAAAADA00000000000000000"),
+        skid88(BEN, "01BBBBBEN00000000000000000"),
+        skid88(BEN, "01CCCCOTHER000000000000000", email=OTHER_EMAIL),
+        # Our student entry logs in to this one already.
+        our_old_student(ADA, "01DDDDSTUDENT0000000000000"),
+    )
+    assert cards(hass_london) == []  # nothing of ours is loaded yet
+    await our_entry_loaded(hass_london, student_entry)
+
+    found = cards(hass_london)
+    assert len(found) == 2
+    titles = sorted(str(card["context"]["title_placeholders"]["account"]) for card in found)
+    assert titles == [
+        f"{OTHER_EMAIL} (Ben Example)",
+        f"{PARENT_EMAIL} (Ada Example, Ben Example)",
+    ]
+    # Reloading ours (a restart, say) shows no second card.
+    await hass_london.config_entries.async_reload(student_entry.entry_id)
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    assert len(cards(hass_london)) == 2
+
+    [card] = [c for c in found if PARENT_EMAIL in str(c["context"]["title_placeholders"])]
+    form = await hass_london.config_entries.flow.async_configure(card["flow_id"])
+    assert form["step_id"] == "switch_confirm"
+    assert form["description_placeholders"]["children"] == "Ada Example, Ben Example"
+    result = await hass_london.config_entries.flow.async_configure(card["flow_id"], {})
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = hass_london.config_entries.async_get_entry(result["result"].entry_id)
+    assert entry is not None
+    assert entry.state is ConfigEntryState.LOADED
+    assert device_names(hass_london, entry.entry_id) == ["Ada Example", "Ben Example"]
+    assert len(cards(hass_london)) == 1  # the other account's card only
+    assert not logged_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("other_integration", ["installed"], indirect=True)
+async def test_a_card_comes_when_an_old_entry_appears(
+    hass_london: HomeAssistant,
+    fake: FakeClassCharts,
+    other_integration: str,
     parent_entry: MockConfigEntry,
 ) -> None:
-    """Our own version 1 entries only change version."""
-    before = [
-        (dict(e.data), dict(e.options), e.unique_id, e.title)
-        for e in (student_entry, parent_entry)
-    ]
-    assert (student_entry.version, parent_entry.version) == (1, 1)
-    student_entry.add_to_hass(hass_london)
-    parent_entry.add_to_hass(hass_london)
-    assert await async_setup_component(hass_london, DOMAIN, {})
+    """An entry of the other domain added while ours runs: its account is offered.
+
+    Only its own integration adds one, so this needs it installed.
+    """
+    await our_entry_loaded(hass_london, parent_entry)
+    assert cards(hass_london) == []
+    await add_old(
+        hass_london, other_integration, skid88(BEN, "01OTHER0000000000000000000", OTHER_EMAIL)
+    )
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    assert len(cards(hass_london)) == 1
+
+
+async def test_an_ignored_card_stays_ignored(
+    hass_london: HomeAssistant,
+    fake: FakeClassCharts,
+    other_integration: str,
+    parent_entry: MockConfigEntry,
+) -> None:
+    """Ignored: not offered at a reload, nor when another entry of it appears."""
+    await add_old(
+        hass_london, other_integration, skid88(ADA, "01OTHERADA0000000000000000", OTHER_EMAIL)
+    )
+    await our_entry_loaded(hass_london, parent_entry)
+    [card] = cards(hass_london)
+    result = await hass_london.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_IGNORE},
+        data={"unique_id": card["context"]["unique_id"], "title": "ignored"},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    assert cards(hass_london) == []
+
+    await hass_london.config_entries.async_reload(parent_entry.entry_id)
+    await add_old(
+        hass_london, other_integration, skid88(BEN, "01OTHERBEN0000000000000000", OTHER_EMAIL)
+    )
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    assert cards(hass_london) == []
+
+
+async def test_an_account_we_have_is_not_offered(
+    hass_london: HomeAssistant,
+    fake: FakeClassCharts,
+    other_integration: str,
+    parent_entry: MockConfigEntry,
+) -> None:
+    """Our parent entry logs in with that email (any case): no card, no choice."""
+    await add_old(
+        hass_london,
+        other_integration,
+        proffalken(ADA, "01OLDADA000000000000000000", email=PARENT_EMAIL.upper()),
+        our_old_parent(BEN, "01OLDPARENT000000000000000"),
+    )
+    await our_entry_loaded(hass_london, parent_entry)
+    assert cards(hass_london) == []
+    menu = await open_menu(hass_london)
+    assert list(menu["menu_options"]) == ["student", "parent"]
+
+
+async def test_removal_repair_removes_only_when_clicked(
+    hass_london: HomeAssistant,
+    fake: FakeClassCharts,
+    other_integration: str,
+    parent_entry: MockConfigEntry,
+) -> None:
+    """Offered once ours polled; the old entries go only at the user's click."""
+    ada = proffalken(ADA, "01OLDADA000000000000000000")
+    ben = skid88(BEN, "01OLDBEN000000000000000000")
+    other = skid88(BEN, "01OTHER0000000000000000000", email=OTHER_EMAIL)
+    await add_old(hass_london, other_integration, ada, ben, other)
+    fake.fail_next(count=1, status=503, path_contains="/parent/login")
+    await setup_entry(hass_london, parent_entry)
+    assert parent_entry.state is ConfigEntryState.SETUP_RETRY
+    issue_id = f"remove_old_entries_{parent_entry.entry_id}"
+    assert issue_id not in issues(hass_london)  # ours has not worked yet
+
+    await hass_london.config_entries.async_reload(parent_entry.entry_id)
     await hass_london.async_block_till_done()
-    for entry, (data, options, unique_id, title) in zip(
-        (student_entry, parent_entry), before, strict=True
-    ):
-        assert entry.state is ConfigEntryState.LOADED
-        assert entry.version == 2
-        assert (dict(entry.data), dict(entry.options)) == (data, options)
-        assert (entry.unique_id, entry.title) == (unique_id, title)
-    assert not issues(hass_london)
+    issue = issues(hass_london)[issue_id]
+    assert issue.is_fixable
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["count"] == "2"
+    assert issue.translation_placeholders["children"] == "Ada Example, Ben Example"
+    # A reload (or a restart) removes nothing.
+    await hass_london.config_entries.async_reload(parent_entry.entry_id)
+    await hass_london.async_block_till_done()
+    assert len(hass_london.config_entries.async_entries(OTHER_DOMAIN)) == 3
+
+    assert await async_setup_component(hass_london, "repairs", {})
+    manager = repairs_flow_manager(hass_london)
+    assert manager is not None
+    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "confirm"
+    assert len(hass_london.config_entries.async_entries(OTHER_DOMAIN)) == 3
+    result = await manager.async_configure(result["flow_id"], {})
+    await hass_london.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert hass_london.config_entries.async_entries(OTHER_DOMAIN) == [other]
+    assert issue_id not in issues(hass_london)
+    assert parent_entry.state is ConfigEntryState.LOADED
 
 
 @pytest.mark.parametrize(
@@ -420,111 +472,60 @@ async def test_our_older_entries_keep_their_data(
     [
         (1, {"token": "abc", "school": PARENT_PASSWORD}),
         (1, {"username": PARENT_EMAIL, "password": PARENT_PASSWORD, "student_id": "x"}),
+        (1, {"username": PARENT_EMAIL, "password": "x", "student_id": "²"}),
+        (1, {"username": PARENT_EMAIL, "password": "x", "student_id": "9" * 5000}),
         (1, {"username": PARENT_EMAIL, "password": "x", "student_id": True}),
         (1, {"username": PARENT_EMAIL, "password": "x", "student_id": 0}),
+        (1, {"username": ["a"], "password": "x", "student_id": 1}),
         (1, {CONF_ACCOUNT_TYPE: "teacher", CONF_PASSWORD: PARENT_PASSWORD}),
+        (1, {CONF_ACCOUNT_TYPE: "student", CONF_CODE: "AB", "date_of_birth": "x"}),
+        (2, {CONF_ACCOUNT_TYPE: "parent", CONF_EMAIL: PARENT_EMAIL, "password": 5}),
+        (3, {CONF_ACCOUNT_TYPE: "parent", CONF_EMAIL: "a@b.c", "password": "x"}),
     ],
     ids=[
         "unknown_keys",
         "bad_pupil_id",
+        "superscript_pupil_id",
+        "huge_pupil_id",
         "boolean_pupil_id",
         "zero_pupil_id",
+        "email_not_text",
         "unknown_account_type",
+        "bad_date_of_birth",
+        "password_not_text",
+        "newer_version_of_ours",
     ],
 )
-async def test_unknown_layout_gives_a_repair_issue(
+async def test_unreadable_entry_is_skipped_with_one_line(
     hass_london: HomeAssistant,
     fake: FakeClassCharts,
+    other_integration: str,
+    parent_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
     version: int,
     data: dict[str, Any],
 ) -> None:
-    """Not set up, one log line without secrets, an issue until it is removed."""
-    entry = MockConfigEntry(
-        domain=DOMAIN, entry_id="01UNKNOWN00000000000000000", data=data, version=version
+    """Not offered, one log line without values, no traceback, no issue of ours."""
+    old = MockConfigEntry(
+        domain=OTHER_DOMAIN, entry_id="01UNREADABLE00000000000000", data=data, version=version
     )
-    await setup_entry(hass_london, entry)
+    await add_old(hass_london, other_integration, old)
+    await our_entry_loaded(hass_london, parent_entry)
+    menu = await open_menu(hass_london)
+    await hass_london.config_entries.async_reload(parent_entry.entry_id)
+    await hass_london.async_block_till_done(wait_background_tasks=True)
 
-    assert entry.state is ConfigEntryState.MIGRATION_ERROR
-    assert entry.version == version
-    assert dict(entry.data) == data  # nothing lost
-    issue = issues(hass_london)[f"unknown_layout_{entry.entry_id}"]
-    assert not issue.is_fixable
-    assert issue.severity is ir.IssueSeverity.ERROR
-    lines = [r for r in caplog.records if r.name.startswith("custom_components")]
-    errors = [r for r in lines if r.levelname == "ERROR"]
-    assert len(errors) == 1
-    assert "remove it and add the account again" in errors[0].getMessage()
+    assert list(menu["menu_options"]) == ["student", "parent"]
+    assert cards(hass_london) == []
+    lines = [
+        r
+        for r in caplog.records
+        if r.name.startswith("custom_components") and old.entry_id in r.getMessage()
+    ]
+    assert len(lines) == 1
+    assert lines[0].levelname == "WARNING"
+    assert "add that account by hand" in lines[0].getMessage()
+    assert PARENT_PASSWORD not in caplog.text
     assert not logged_tracebacks(caplog)
-    assert fake.requests == []
-
-    await hass_london.config_entries.async_remove(entry.entry_id)
-    await hass_london.async_block_till_done()
-    assert f"unknown_layout_{entry.entry_id}" not in issues(hass_london)
-
-
-async def test_entry_of_a_newer_version_is_kept_unloaded(
-    hass_london: HomeAssistant, fake: FakeClassCharts, caplog: pytest.LogCaptureFixture
-) -> None:
-    """After a downgrade: not set up, nothing lost, nothing sent, no traceback.
-
-    Home Assistant 2026.10 refuses such an entry itself (one ERROR of its own)
-    before it asks the integration; 2026.2 asks, and our unknown-layout issue
-    says what to do. Either way the entry waits untouched.
-    """
-    data = {CONF_ACCOUNT_TYPE: "parent", CONF_PASSWORD: PARENT_PASSWORD}
-    entry = MockConfigEntry(
-        domain=DOMAIN, entry_id="01NEWER000000000000000000", data=data, version=3
-    )
-    await setup_entry(hass_london, entry)
-
-    assert entry.state is ConfigEntryState.MIGRATION_ERROR
-    assert (entry.version, dict(entry.data)) == (3, data)
-    errors = [r for r in caplog.records if r.levelname == "ERROR"]
-    assert len(errors) == 1
-    assert not logged_tracebacks(caplog)
-    assert fake.requests == []
-
-
-@pytest.mark.parametrize(
-    ("old_email", "reason"),
-    [
-        (PARENT_EMAIL.upper(), "reauth_successful"),
-        ("old@example.invalid", "wrong_account"),
-    ],
-    ids=["same_account", "other_account"],
-)
-async def test_reauth_of_a_migrated_entry_never_set_up(
-    hass_london: HomeAssistant, fake: FakeClassCharts, old_email: str, reason: str
-) -> None:
-    """The old password is refused at the first login: reauth asks for the new one.
-
-    The entry knows its account only by the email address (in any case) until a
-    set-up works, so the typed details must be of that address.
-    """
-    new_password = "a new password"
-    fake.change_password(PARENT_EMAIL, new_password)
-    old = layout_a(ADA, "01OLDADA000000000000000000", email=old_email)
-    old.add_to_hass(hass_london)
-    assert await async_setup_component(hass_london, DOMAIN, {})
-    await hass_london.async_block_till_done()
-    assert old.state is ConfigEntryState.SETUP_ERROR
-    assert old.unique_id is None
-    [flow] = hass_london.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert flow["context"]["source"] == "reauth"
-
-    result = await hass_london.config_entries.flow.async_configure(
-        flow["flow_id"], {CONF_EMAIL: PARENT_EMAIL, CONF_PASSWORD: new_password}
-    )
-    await hass_london.async_block_till_done()
-
-    assert result["type"] == "abort"
-    assert result["reason"] == reason
-    if reason == "reauth_successful":
-        assert old.state is ConfigEntryState.LOADED
-        assert old.unique_id == SETTLED_ID
-        assert dict(old.data)[CONF_PASSWORD] == new_password
-        assert dict(old.options) == {CONF_EXCLUDED_PUPILS: [BEN]}
-    else:
-        assert old.unique_id is None
-        assert dict(old.data)[CONF_PASSWORD] == PARENT_PASSWORD
+    assert not [i for i in issues(hass_london) if old.entry_id in i]
+    assert dict(old.data) == data  # theirs: untouched
