@@ -61,7 +61,9 @@ NAMES = {ADA: "Ada Example", BEN: "Ben Example"}
 OTHER_EMAIL = "other@example.invalid"
 
 
-def proffalken(pupil_id: int, entry_id: str, email: str = PARENT_EMAIL) -> MockConfigEntry:
+def proffalken(
+    pupil_id: int, entry_id: str, email: str = PARENT_EMAIL
+) -> MockConfigEntry:
     """An entry as proffalken/ha-classcharts writes it (``username``/``student_id``)."""
     return MockConfigEntry(
         domain=OTHER_DOMAIN,
@@ -155,7 +157,9 @@ def other_integration(
         yield request.param
 
 
-async def add_old(hass: HomeAssistant, installed: str, *entries: MockConfigEntry) -> None:
+async def add_old(
+    hass: HomeAssistant, installed: str, *entries: MockConfigEntry
+) -> None:
     """Put old entries in storage; an installed integration loads them."""
     for entry in entries:
         if installed == "installed":
@@ -197,7 +201,9 @@ def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
     found = {}
     for (domain, issue_id), issue in ir.async_get(hass).issues.items():
         if domain == DOMAIN and issue.active:
-            needed = set(re.findall(r"{(\w+)}", json.dumps(strings[issue.translation_key])))
+            needed = set(
+                re.findall(r"{(\w+)}", json.dumps(strings[issue.translation_key]))
+            )
             assert needed <= set(issue.translation_placeholders or {}), issue_id
             found[issue_id] = issue
     return found
@@ -221,8 +227,16 @@ async def our_entry_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     ("layout", "account_type", "flow_requests"),
     [
         # One login (a login and its ping); the children, to leave Ben out.
-        (proffalken, "parent", ["/parent/login", "/apiv2parent/ping", "/apiv2parent/pupils"]),
-        (skid88, "parent", ["/parent/login", "/apiv2parent/ping", "/apiv2parent/pupils"]),
+        (
+            proffalken,
+            "parent",
+            ["/parent/login", "/apiv2parent/ping", "/apiv2parent/pupils"],
+        ),
+        (
+            skid88,
+            "parent",
+            ["/parent/login", "/apiv2parent/ping", "/apiv2parent/pupils"],
+        ),
         # The entry itself says whom it leaves out.
         (our_old_parent, "parent", ["/parent/login", "/apiv2parent/ping"]),
         (our_old_student, "student", ["/student/login", "/apiv2student/ping"]),
@@ -328,7 +342,9 @@ async def test_one_card_per_remaining_account(
 
     found = cards(hass_london)
     assert len(found) == 2
-    titles = sorted(str(card["context"]["title_placeholders"]["account"]) for card in found)
+    titles = sorted(
+        str(card["context"]["title_placeholders"]["account"]) for card in found
+    )
     assert titles == [
         f"{OTHER_EMAIL} (Ben Example)",
         f"{PARENT_EMAIL} (Ada Example, Ben Example)",
@@ -338,7 +354,9 @@ async def test_one_card_per_remaining_account(
     await hass_london.async_block_till_done(wait_background_tasks=True)
     assert len(cards(hass_london)) == 2
 
-    [card] = [c for c in found if PARENT_EMAIL in str(c["context"]["title_placeholders"])]
+    [card] = [
+        c for c in found if PARENT_EMAIL in str(c["context"]["title_placeholders"])
+    ]
     form = await hass_london.config_entries.flow.async_configure(card["flow_id"])
     assert form["step_id"] == "switch_confirm"
     assert form["description_placeholders"]["children"] == "Ada Example, Ben Example"
@@ -368,7 +386,9 @@ async def test_a_card_comes_when_an_old_entry_appears(
     await our_entry_loaded(hass_london, parent_entry)
     assert cards(hass_london) == []
     await add_old(
-        hass_london, other_integration, skid88(BEN, "01OTHER0000000000000000000", OTHER_EMAIL)
+        hass_london,
+        other_integration,
+        skid88(BEN, "01OTHER0000000000000000000", OTHER_EMAIL),
     )
     await hass_london.async_block_till_done(wait_background_tasks=True)
     assert len(cards(hass_london)) == 1
@@ -382,7 +402,9 @@ async def test_an_ignored_card_stays_ignored(
 ) -> None:
     """Ignored: not offered at a reload, nor when another entry of it appears."""
     await add_old(
-        hass_london, other_integration, skid88(ADA, "01OTHERADA0000000000000000", OTHER_EMAIL)
+        hass_london,
+        other_integration,
+        skid88(ADA, "01OTHERADA0000000000000000", OTHER_EMAIL),
     )
     await our_entry_loaded(hass_london, parent_entry)
     [card] = cards(hass_london)
@@ -397,7 +419,9 @@ async def test_an_ignored_card_stays_ignored(
 
     await hass_london.config_entries.async_reload(parent_entry.entry_id)
     await add_old(
-        hass_london, other_integration, skid88(BEN, "01OTHERBEN0000000000000000", OTHER_EMAIL)
+        hass_london,
+        other_integration,
+        skid88(BEN, "01OTHERBEN0000000000000000", OTHER_EMAIL),
     )
     await hass_london.async_block_till_done(wait_background_tasks=True)
     assert cards(hass_london) == []
@@ -507,7 +531,10 @@ async def test_unreadable_entry_is_skipped_with_one_line(
 ) -> None:
     """Not offered, one log line without values, no traceback, no issue of ours."""
     old = MockConfigEntry(
-        domain=OTHER_DOMAIN, entry_id="01UNREADABLE00000000000000", data=data, version=version
+        domain=OTHER_DOMAIN,
+        entry_id="01UNREADABLE00000000000000",
+        data=data,
+        version=version,
     )
     await add_old(hass_london, other_integration, old)
     await our_entry_loaded(hass_london, parent_entry)

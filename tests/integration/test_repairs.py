@@ -5,23 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 import json
 from pathlib import Path
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass import repairs
 from custom_components.classcharts_hass.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
-from tests.integration.test_migration import assert_text_complete, layout_a, layout_b
+from tests.integration.test_other_integrations import issues
 
 ADA, BEN = CHILD_IDS
 HIDDEN = {
@@ -40,12 +35,7 @@ HIDDEN = {
 
 
 def issue_ids(hass: HomeAssistant) -> set[str]:
-    assert_text_complete(hass)
-    return {
-        issue_id
-        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
-        if domain == DOMAIN and issue.active
-    }
+    return set(issues(hass))
 
 
 async def test_captcha_issue_appears_and_clears(
@@ -204,28 +194,20 @@ async def test_issues_go_with_their_entry(
     assert not issue_ids(hass_london)
 
 
-@pytest.mark.parametrize("layout", [layout_a, layout_b])
-async def test_migration_notice_is_confirmed_away(
-    hass_london: HomeAssistant, fake: FakeClassCharts, layout: Any
+async def test_captcha_issue_goes_when_a_retrying_entry_is_disabled(
+    hass_london: HomeAssistant, parent_entry: MockConfigEntry, fake: FakeClassCharts
 ) -> None:
-    """The notice stays after a restart of the entry until the user confirms it."""
-    old = layout(ADA, "01OLDADA000000000000000000")
-    await setup_entry(hass_london, old)
-    issue = f"entry_migrated_{old.entry_id}"
-    assert ir.async_get(hass_london).async_get_issue(DOMAIN, issue).is_persistent
-    await hass_london.config_entries.async_reload(old.entry_id)
-    await hass_london.async_block_till_done()
+    """An entry waiting to retry is never unloaded; disabling it still clears it."""
+    fake.captcha_required = True
+    await setup_entry(hass_london, parent_entry)
+    assert parent_entry.state is ConfigEntryState.SETUP_RETRY
+    issue = f"captcha_required_{parent_entry.entry_id}"
     assert issue in issue_ids(hass_london)
 
-    assert await async_setup_component(hass_london, "repairs", {})
-    manager = repairs_flow_manager(hass_london)
-    assert manager is not None
-    result = await manager.async_init(DOMAIN, data={"issue_id": issue})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "confirm"
-    assert result["description_placeholders"]["children"] == "Ada Example"
-    result = await manager.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass_london.config_entries.async_set_disabled_by(
+        parent_entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass_london.async_block_till_done()
     assert issue not in issue_ids(hass_london)
 
 
@@ -258,13 +240,12 @@ def test_every_issue_is_translated() -> None:
         repairs.VERIFICATION_LOOP,
         repairs.NO_FEATURES,
         repairs.UNKNOWN_LAYOUT,
-        repairs.ENTRY_MIGRATED,
-        repairs.ENTRIES_MERGED,
+        repairs.REMOVE_OLD_ENTRIES,
     }
     assert set(strings) == kinds
     for kind in kinds:
         assert strings[kind]["title"]
-        fixable = kind in {repairs.ENTRY_MIGRATED, repairs.ENTRIES_MERGED}
+        fixable = kind == repairs.REMOVE_OLD_ENTRIES
         if fixable:
             assert strings[kind]["fix_flow"]["step"]["confirm"]["description"]
         else:
