@@ -18,10 +18,10 @@ from unittest.mock import AsyncMock
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import (
     SOURCE_IGNORE,
-    ConfigFlow,
     SOURCE_INTEGRATION_DISCOVERY,
     SOURCE_USER,
     ConfigEntryState,
+    ConfigFlow,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
