@@ -330,3 +330,41 @@ async def test_student_flow_quiet_when_parent_excludes_the_child(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert await hass.config_entries.async_unload(parent_entry.entry_id)
+
+
+# ---- a flow left open ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("account_type", ["parent", "student"])
+async def test_a_flow_left_open_does_not_block_a_new_one(
+    hass: HomeAssistant,
+    fake: FakeClassCharts,
+    parent_entry: MockConfigEntry,
+    mock_setup_entry: AsyncMock,
+    account_type: str,
+) -> None:
+    """A tab closed after the login leaves its flow behind; a new try goes through.
+
+    The student's flow stops after the login when a parent login shows the
+    pupil; the parent's at the choice of children.
+    """
+    if account_type == "student":
+        mock_setup_entry.side_effect = real_async_setup_entry
+        await setup_entry(hass, parent_entry)
+        mock_setup_entry.side_effect = None
+    typed = STUDENT_INPUT if account_type == "student" else PARENT_INPUT
+    step = "student_and_parent" if account_type == "student" else "pupils"
+    left_open = await submit(hass, fake, await start(hass, fake, account_type), typed)
+    assert left_open["step_id"] == step
+
+    again = await submit(hass, fake, await start(hass, fake, account_type), typed)
+    assert again["type"] is FlowResultType.FORM
+    assert again["step_id"] == step
+    result = await submit(hass, fake, again, {})
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The flow left open is over: it cannot add the account a second time.
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    if account_type == "student":
+        assert await hass.config_entries.async_unload(parent_entry.entry_id)

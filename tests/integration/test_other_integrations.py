@@ -1,226 +1,55 @@
-"""Switching side by side: accounts of the other ClassCharts integrations offered here.
+"""The other ClassCharts integrations' entries, read: each layout offered in the menu.
 
-Their entries (domain ``classcharts``) stay theirs; each account is offered in
-the "Add integration" menu and, once an entry of ours is loaded, as one
-discovered card. Every test runs with the other integration absent (its
-entries left in storage) and installed (a mocked integration that loads them).
+Their entries (domain ``classcharts``) stay theirs. Every test runs with the
+other integration absent (its entries left in storage) and installed (mocked).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import json
-from pathlib import Path
-import re
 from typing import Any
-from unittest.mock import AsyncMock
 
-from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.config_entries import (
-    SOURCE_IGNORE,
-    SOURCE_INTEGRATION_DISCOVERY,
-    SOURCE_USER,
     ConfigEntryState,
-    ConfigFlow,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr, issue_registry as ir
-from homeassistant.setup import async_setup_component
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    MockModule,
-    mock_config_flow,
-    mock_integration,
-    mock_platform,
 )
 
-from custom_components.classcharts_hass import repairs
 from custom_components.classcharts_hass.const import (
     CONF_ACCOUNT_TYPE,
     CONF_CODE,
-    CONF_DATE_OF_BIRTH,
     CONF_EXCLUDED_PUPILS,
     DOMAIN,
 )
 from custom_components.classcharts_hass.other_integrations import OTHER_DOMAIN
-from tests.conftest import logged_tracebacks, setup_entry
+from tests.conftest import logged_tracebacks
 from tests.fake_server import (
-    CHILD_IDS,
     PARENT_EMAIL,
     PARENT_PASSWORD,
     STUDENT_CODE,
-    STUDENT_DOB,
     FakeClassCharts,
 )
-
-ADA, BEN = CHILD_IDS
-NAMES = {ADA: "Ada Example", BEN: "Ben Example"}
-OTHER_EMAIL = "other@example.invalid"
-
-
-def proffalken(
-    pupil_id: int, entry_id: str, email: str = PARENT_EMAIL
-) -> MockConfigEntry:
-    """An entry as proffalken/ha-classcharts writes it (``username``/``student_id``)."""
-    return MockConfigEntry(
-        domain=OTHER_DOMAIN,
-        entry_id=entry_id,
-        title=NAMES[pupil_id],
-        unique_id=f"{email}:{pupil_id}",
-        data={
-            "username": email,
-            CONF_PASSWORD: PARENT_PASSWORD,
-            "student_id": pupil_id,
-            "student_name": NAMES[pupil_id],
-        },
-        options={"morning_refresh_hour": 6},
-    )
-
-
-def skid88(pupil_id: int, entry_id: str, email: str = PARENT_EMAIL) -> MockConfigEntry:
-    """An entry as skid88/Classcharts writes it (``email``/``pupil_id`` a string)."""
-    return MockConfigEntry(
-        domain=OTHER_DOMAIN,
-        entry_id=entry_id,
-        title=NAMES[pupil_id],
-        data={
-            CONF_EMAIL: email,
-            CONF_PASSWORD: PARENT_PASSWORD,
-            "pupil_id": str(pupil_id),
-            "student_name": NAMES[pupil_id],
-        },
-        options={"refresh_interval": 30},
-    )
-
-
-def our_old_parent(pupil_id: int, entry_id: str) -> MockConfigEntry:
-    """Our own parent entry from before the domain changed, showing one child."""
-    other = BEN if pupil_id == ADA else ADA
-    return MockConfigEntry(
-        domain=OTHER_DOMAIN,
-        entry_id=entry_id,
-        title="Sam Example",
-        unique_id="parent-1",
-        version=2,
-        data={
-            CONF_ACCOUNT_TYPE: "parent",
-            CONF_EMAIL: PARENT_EMAIL,
-            CONF_PASSWORD: PARENT_PASSWORD,
-        },
-        options={CONF_EXCLUDED_PUPILS: [other]},
-    )
-
-
-def our_old_student(pupil_id: int, entry_id: str) -> MockConfigEntry:
-    """Our own student entry from before the domain changed."""
-    return MockConfigEntry(
-        domain=OTHER_DOMAIN,
-        entry_id=entry_id,
-        title=NAMES[pupil_id],
-        version=2,
-        data={
-            CONF_ACCOUNT_TYPE: "student",
-            CONF_CODE: STUDENT_CODE,
-            CONF_DATE_OF_BIRTH: STUDENT_DOB.isoformat(),
-        },
-    )
-
-
-class OtherFlow(ConfigFlow):
-    """The other integration's flow, newer than every layout here."""
-
-    VERSION = 3
-
-
-@pytest.fixture(params=["absent", "installed"])
-def other_integration(
-    request: pytest.FixtureRequest, hass_london: HomeAssistant
-) -> Iterator[str]:
-    """The other integration uninstalled (entries left behind), or installed."""
-    if request.param == "absent":
-        yield request.param
-        return
-    mock_integration(
-        hass_london,
-        MockModule(
-            OTHER_DOMAIN,
-            async_setup_entry=AsyncMock(return_value=True),
-            async_unload_entry=AsyncMock(return_value=True),
-            async_migrate_entry=AsyncMock(return_value=True),
-        ),
-    )
-    mock_platform(hass_london, f"{OTHER_DOMAIN}.config_flow", None)
-    with mock_config_flow(OTHER_DOMAIN, OtherFlow):
-        yield request.param
-
-
-async def add_old(
-    hass: HomeAssistant, installed: str, *entries: MockConfigEntry
-) -> None:
-    """Put old entries in storage; an installed integration loads them."""
-    for entry in entries:
-        if installed == "installed":
-            # Added the way its own flow adds it: Home Assistant says so and sets it up.
-            await hass.config_entries.async_add(entry)
-            assert entry.state is ConfigEntryState.LOADED
-        else:
-            entry.add_to_hass(hass)
-    await hass.async_block_till_done()
-
-
-def device_names(hass: HomeAssistant, entry_id: str) -> list[str]:
-    registry = dr.async_get(hass)
-    return sorted(
-        str(d.name) for d in dr.async_entries_for_config_entry(registry, entry_id)
-    )
-
-
-def login_count(fake: FakeClassCharts) -> int:
-    return sum("login" in r.path for r in fake.requests)
-
-
-def cards(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """The discovered flows of ours in progress."""
-    return [
-        dict(flow)
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_INTEGRATION_DISCOVERY
-    ]
-
-
-def issues(hass: HomeAssistant) -> dict[str, ir.IssueEntry]:
-    """Our active issues; every placeholder their text needs is given."""
-    strings = json.loads(
-        (Path(repairs.__file__).parent / "translations" / "en.json").read_text(
-            encoding="utf-8"
-        )
-    )["issues"]
-    found = {}
-    for (domain, issue_id), issue in ir.async_get(hass).issues.items():
-        if domain == DOMAIN and issue.active:
-            needed = set(
-                re.findall(r"{(\w+)}", json.dumps(strings[issue.translation_key]))
-            )
-            assert needed <= set(issue.translation_placeholders or {}), issue_id
-            found[issue_id] = issue
-    return found
-
-
-async def open_menu(hass: HomeAssistant) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
-    assert result["type"] is FlowResultType.MENU
-    return dict(result)
-
-
-async def our_entry_loaded(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    await setup_entry(hass, entry)
-    assert entry.state is ConfigEntryState.LOADED
-    await hass.async_block_till_done(wait_background_tasks=True)
+from tests.integration.other_entries import (
+    ADA,
+    BEN,
+    OTHER_EMAIL,
+    add_old,
+    cards,
+    device_names,
+    issues,
+    open_menu,
+    our_entry_loaded,
+    our_old_parent,
+    our_old_student,
+    proffalken,
+    skid88,
+)
 
 
 @pytest.mark.parametrize(
@@ -318,177 +147,6 @@ async def test_entries_of_one_account_are_one_choice(
     [entry] = hass_london.config_entries.async_entries(DOMAIN)
     assert entry.options == {CONF_EXCLUDED_PUPILS: []}
     assert device_names(hass_london, entry.entry_id) == ["Ada Example", "Ben Example"]
-
-
-async def test_one_card_per_remaining_account(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    other_integration: str,
-    student_entry: MockConfigEntry,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """With an entry of ours loaded: one card per account; confirming adds it."""
-    await add_old(
-        hass_london,
-        other_integration,
-        proffalken(ADA, "01AAAAADA00000000000000000"),
-        skid88(BEN, "01BBBBBEN00000000000000000"),
-        skid88(BEN, "01CCCCOTHER000000000000000", email=OTHER_EMAIL),
-        # Our student entry logs in to this one already.
-        our_old_student(ADA, "01DDDDSTUDENT0000000000000"),
-    )
-    assert cards(hass_london) == []  # nothing of ours is loaded yet
-    await our_entry_loaded(hass_london, student_entry)
-
-    found = cards(hass_london)
-    assert len(found) == 2
-    titles = sorted(
-        str(card["context"]["title_placeholders"]["account"]) for card in found
-    )
-    assert titles == [
-        f"{OTHER_EMAIL} (Ben Example)",
-        f"{PARENT_EMAIL} (Ada Example, Ben Example)",
-    ]
-    # Reloading ours (a restart, say) shows no second card.
-    await hass_london.config_entries.async_reload(student_entry.entry_id)
-    await hass_london.async_block_till_done(wait_background_tasks=True)
-    assert len(cards(hass_london)) == 2
-
-    [card] = [
-        c for c in found if PARENT_EMAIL in str(c["context"]["title_placeholders"])
-    ]
-    form = await hass_london.config_entries.flow.async_configure(card["flow_id"])
-    assert form["step_id"] == "switch_confirm"
-    assert form["description_placeholders"]["children"] == "Ada Example, Ben Example"
-    result = await hass_london.config_entries.flow.async_configure(card["flow_id"], {})
-    await hass_london.async_block_till_done(wait_background_tasks=True)
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    entry = hass_london.config_entries.async_get_entry(result["result"].entry_id)
-    assert entry is not None
-    assert entry.state is ConfigEntryState.LOADED
-    assert device_names(hass_london, entry.entry_id) == ["Ada Example", "Ben Example"]
-    assert len(cards(hass_london)) == 1  # the other account's card only
-    assert not logged_tracebacks(caplog)
-
-
-@pytest.mark.parametrize("other_integration", ["installed"], indirect=True)
-async def test_a_card_comes_when_an_old_entry_appears(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    other_integration: str,
-    parent_entry: MockConfigEntry,
-) -> None:
-    """An entry of the other domain added while ours runs: its account is offered.
-
-    Only its own integration adds one, so this needs it installed.
-    """
-    await our_entry_loaded(hass_london, parent_entry)
-    assert cards(hass_london) == []
-    await add_old(
-        hass_london,
-        other_integration,
-        skid88(BEN, "01OTHER0000000000000000000", OTHER_EMAIL),
-    )
-    await hass_london.async_block_till_done(wait_background_tasks=True)
-    assert len(cards(hass_london)) == 1
-
-
-async def test_an_ignored_card_stays_ignored(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    other_integration: str,
-    parent_entry: MockConfigEntry,
-) -> None:
-    """Ignored: not offered at a reload, nor when another entry of it appears."""
-    await add_old(
-        hass_london,
-        other_integration,
-        skid88(ADA, "01OTHERADA0000000000000000", OTHER_EMAIL),
-    )
-    await our_entry_loaded(hass_london, parent_entry)
-    [card] = cards(hass_london)
-    result = await hass_london.config_entries.flow.async_init(
-        DOMAIN,
-        context={"source": SOURCE_IGNORE},
-        data={"unique_id": card["context"]["unique_id"], "title": "ignored"},
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    await hass_london.async_block_till_done(wait_background_tasks=True)
-    assert cards(hass_london) == []
-
-    await hass_london.config_entries.async_reload(parent_entry.entry_id)
-    await add_old(
-        hass_london,
-        other_integration,
-        skid88(BEN, "01OTHERBEN0000000000000000", OTHER_EMAIL),
-    )
-    await hass_london.async_block_till_done(wait_background_tasks=True)
-    assert cards(hass_london) == []
-
-
-async def test_an_account_we_have_is_not_offered(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    other_integration: str,
-    parent_entry: MockConfigEntry,
-) -> None:
-    """Our parent entry logs in with that email (any case): no card, no choice."""
-    await add_old(
-        hass_london,
-        other_integration,
-        proffalken(ADA, "01OLDADA000000000000000000", email=PARENT_EMAIL.upper()),
-        our_old_parent(BEN, "01OLDPARENT000000000000000"),
-    )
-    await our_entry_loaded(hass_london, parent_entry)
-    assert cards(hass_london) == []
-    menu = await open_menu(hass_london)
-    assert list(menu["menu_options"]) == ["student", "parent"]
-
-
-async def test_removal_repair_removes_only_when_clicked(
-    hass_london: HomeAssistant,
-    fake: FakeClassCharts,
-    other_integration: str,
-    parent_entry: MockConfigEntry,
-) -> None:
-    """Offered once ours polled; the old entries go only at the user's click."""
-    ada = proffalken(ADA, "01OLDADA000000000000000000")
-    ben = skid88(BEN, "01OLDBEN000000000000000000")
-    other = skid88(BEN, "01OTHER0000000000000000000", email=OTHER_EMAIL)
-    await add_old(hass_london, other_integration, ada, ben, other)
-    fake.fail_next(count=1, status=503, path_contains="/parent/login")
-    await setup_entry(hass_london, parent_entry)
-    assert parent_entry.state is ConfigEntryState.SETUP_RETRY
-    issue_id = f"remove_old_entries_{parent_entry.entry_id}"
-    assert issue_id not in issues(hass_london)  # ours has not worked yet
-
-    await hass_london.config_entries.async_reload(parent_entry.entry_id)
-    await hass_london.async_block_till_done()
-    issue = issues(hass_london)[issue_id]
-    assert issue.is_fixable
-    assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["count"] == "2"
-    assert issue.translation_placeholders["children"] == "Ada Example, Ben Example"
-    # A reload (or a restart) removes nothing.
-    await hass_london.config_entries.async_reload(parent_entry.entry_id)
-    await hass_london.async_block_till_done()
-    assert len(hass_london.config_entries.async_entries(OTHER_DOMAIN)) == 3
-
-    assert await async_setup_component(hass_london, "repairs", {})
-    manager = repairs_flow_manager(hass_london)
-    assert manager is not None
-    result = await manager.async_init(DOMAIN, data={"issue_id": issue_id})
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "confirm"
-    assert len(hass_london.config_entries.async_entries(OTHER_DOMAIN)) == 3
-    result = await manager.async_configure(result["flow_id"], {})
-    await hass_london.async_block_till_done()
-
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert hass_london.config_entries.async_entries(OTHER_DOMAIN) == [other]
-    assert issue_id not in issues(hass_london)
-    assert parent_entry.state is ConfigEntryState.LOADED
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from custom_components.classcharts_hass import repairs
 from custom_components.classcharts_hass.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
-from tests.integration.test_other_integrations import issues
+from tests.integration.other_entries import issues
 
 ADA, BEN = CHILD_IDS
 HIDDEN = {
