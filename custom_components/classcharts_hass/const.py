@@ -11,8 +11,8 @@ from .client import DEFAULT_BASE_URL
 DOMAIN: Final = "classcharts_hass"
 LOGGER = logging.getLogger(__package__)
 
-# 2: a migrated entry may wait for its first login (migration.py). The other
-# ClassCharts integrations wrote version 1 too, so layouts are told apart by key.
+# 2 since entries of another integration could wait for their first login; our old
+# entries (domain classcharts) are read at versions 1 and 2 (other_integrations.py).
 ENTRY_VERSION: Final = 2
 ENTRY_MINOR_VERSION: Final = 1
 

@@ -61,13 +61,12 @@ def _create(
     pupil_id: int | None = None,
     placeholders: dict[str, str] | None = None,
     fixable: bool = False,
-    data: dict[str, str | int | float | None] | None = None,
 ) -> None:
     ir.async_create_issue(
         hass,
         DOMAIN,
         issue_id(kind, entry.entry_id, pupil_id),
-        data={"entry_id": entry.entry_id, **(data or {})},
+        data={"entry_id": entry.entry_id},
         is_fixable=fixable,
         is_persistent=False,
         severity=ir.IssueSeverity.ERROR if not fixable else ir.IssueSeverity.WARNING,
@@ -183,10 +182,11 @@ def async_remove_entry_issues(hass: HomeAssistant, entry_id: str) -> None:
 
 @callback
 def async_remove_condition_issues(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the condition issues of an entry being unloaded; keep the notices."""
-    for issue in _entry_issues(hass, entry_id):
-        if not issue.is_persistent:
-            ir.async_delete_issue(hass, DOMAIN, issue.issue_id)
+    """Delete the issues of an entry being unloaded.
+
+    Every issue is a condition that the next poll raises again if it still holds.
+    """
+    async_remove_entry_issues(hass, entry_id)
 
 
 class RemoveOldEntriesFlow(RepairsFlow):
