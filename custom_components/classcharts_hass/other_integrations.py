@@ -201,7 +201,10 @@ def read_our_old(hass: HomeAssistant, entry: ConfigEntry) -> OldEntry | None:
                 return None
         case _:
             return None
-    names = _device_names(hass, entry) or ((entry.title,) if entry.title else ())
+    # A student entry is titled after its pupil; a parent one after the parent.
+    names = _device_names(hass, entry) or (
+        (entry.title,) if entry.title and named is None and excluded is None else ()
+    )
     return OldEntry(
         entry,
         OUR_OLD_SOURCE,

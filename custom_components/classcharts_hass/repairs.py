@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from homeassistant import data_entry_flow
 from homeassistant.components.repairs import RepairsFlow
 from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntryChange
 from homeassistant.core import HomeAssistant, callback
@@ -33,6 +32,17 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from homeassistant.config_entries import ConfigEntry
+
+    from .schema import PROBATIO
+
+    # Repairs flows' results got a type of their own with the probatio release
+    # (2026.10); scripts/test tells mypy which Home Assistant it checks against.
+    if PROBATIO:
+        from homeassistant.components.repairs import (
+            RepairsFlowResult as FixFlowResult,
+        )
+    else:
+        from homeassistant.data_entry_flow import FlowResult as FixFlowResult
 
 CAPTCHA_REQUIRED = "captcha_required"
 VERIFICATION_LOOP = "verification_loop"
@@ -198,13 +208,13 @@ class RemoveOldEntriesFlow(RepairsFlow):
 
     async def async_step_init(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> FixFlowResult:
         """Ask first; nothing is removed before the user confirms."""
         return await self.async_step_confirm()
 
     async def async_step_confirm(
         self, user_input: dict[str, str] | None = None
-    ) -> data_entry_flow.FlowResult:
+    ) -> FixFlowResult:
         """Remove the entries that still belong to the account when confirmed."""
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None:

@@ -28,9 +28,11 @@ SWITCH_UNIQUE_ID_PREFIX: Final = "switch-"
 
 def account_label(account: OtherAccount) -> str:
     """How a menu choice names the account: the email address and the children."""
-    if isinstance(account.credentials, ParentCredentials):
-        return f"{account.credentials.email} ({account.children})"
-    return account.children
+    if not isinstance(account.credentials, ParentCredentials):
+        return account.children
+    if not account.children:  # an old entry of ours that left no devices
+        return account.credentials.email
+    return f"{account.credentials.email} ({account.children})"
 
 
 class SwitchingFlow(LoginFlow):
@@ -131,7 +133,6 @@ class SwitchingFlow(LoginFlow):
             description_placeholders={
                 "account": account_label(account),
                 "source": account.sources,
-                "children": account.children,
             },
         )
 

@@ -85,7 +85,9 @@ async def test_one_card_per_remaining_account(
     ]
     form = await hass_london.config_entries.flow.async_configure(card["flow_id"])
     assert form["step_id"] == "switch_confirm"
-    assert form["description_placeholders"]["children"] == "Ada Example, Ben Example"
+    assert form["description_placeholders"]["account"] == (
+        f"{PARENT_EMAIL} (Ada Example, Ben Example)"
+    )
     result = await hass_london.config_entries.flow.async_configure(card["flow_id"], {})
     await hass_london.async_block_till_done(wait_background_tasks=True)
 
