@@ -214,3 +214,21 @@ async def test_unreadable_entry_is_skipped_with_one_line(
     assert not logged_tracebacks(caplog)
     assert not [i for i in issues(hass_london) if old.entry_id in i]
     assert dict(old.data) == data  # theirs: untouched
+
+
+async def test_named_child_gone_from_the_account_keeps_them_all(
+    hass_london: HomeAssistant, fake: FakeClassCharts, other_integration: str
+) -> None:
+    """The only child the old entry named left the account: nobody is left out."""
+    await add_old(
+        hass_london, other_integration, proffalken(ADA, "01OLDADA000000000000000000")
+    )
+    fake.remove_pupil(ADA)
+    menu = await open_menu(hass_london)
+    await hass_london.config_entries.flow.async_configure(
+        menu["flow_id"], {"next_step_id": "switch_1"}
+    )
+    await hass_london.async_block_till_done()
+    [entry] = hass_london.config_entries.async_entries(DOMAIN)
+    assert entry.options == {CONF_EXCLUDED_PUPILS: []}
+    assert device_names(hass_london, entry.entry_id) == ["Ben Example"]
