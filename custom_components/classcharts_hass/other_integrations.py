@@ -49,7 +49,7 @@ FOREIGN_LAYOUTS: Final = (
     (CONF_EMAIL, "pupil_id", "skid88/Classcharts"),
 )
 # Our own entries from before the domain changed.
-OUR_OLD_SOURCE: Final = "ClassCharts (classcharts-ha), domain classcharts"
+OUR_OLD_SOURCE: Final = "classcharts-ha/classcharts-homeassistant"
 # Children an entry of ours named while it waited for its first login.
 CONF_MIGRATED_PUPILS: Final = "migrated_pupils"
 

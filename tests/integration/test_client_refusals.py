@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.classcharts_hass.const import DOMAIN
 from tests.conftest import setup_entry
 from tests.fake_server import FakeClassCharts
-from tests.integration.test_config_flow import STUDENT_INPUT, start, submit
+from tests.integration.flow_helpers import STUDENT_INPUT, start, submit
 
 
 @pytest.mark.parametrize(
