@@ -162,8 +162,8 @@ def test_validate_workflow_runs_hassfest_and_hacs() -> None:
     assert "home-assistant/actions/hassfest" in uses
     hacs_step = uses["hacs/action"]
     assert hacs_step["with"]["category"] == "integration"
-    # Only checks that need the outside world may be skipped.
-    assert set(hacs_step["with"].get("ignore", "").split()) <= {"brands"}
+    # hacs/default accepts a repository only when every check passes: none skipped.
+    assert "ignore" not in hacs_step["with"]
 
 
 def test_release_workflow_checks_the_tag(manifest: dict[str, Any]) -> None:
