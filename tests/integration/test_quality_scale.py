@@ -139,6 +139,14 @@ def test_reconfiguration_flow_claim_matches_the_config_flow() -> None:
     assert (status("reconfiguration-flow") == "done") == has_step
 
 
+def test_common_modules_claim_matches_the_files() -> None:
+    """The coordinator and the base entity live where Home Assistant looks for them."""
+    has_modules = all(
+        (PACKAGE / name).is_file() for name in ("coordinator.py", "entity.py")
+    )
+    assert (status("common-modules") == "done") == has_modules
+
+
 def test_brands_claim_matches_the_brand_folder() -> None:
     """HACS and Home Assistant read the icon from the integration's brand/."""
     has_brand = all(
