@@ -145,3 +145,13 @@ def test_every_action_and_blueprint_is_documented() -> None:
     for blueprint in blueprints:
         path = blueprint.relative_to(ROOT).as_posix()
         assert f"({REPOSITORY}/blob/main/{path})" in README, path
+
+
+def test_quoted_messages_are_the_ones_users_see() -> None:
+    """Troubleshooting quotes messages word for word, as en.json has them."""
+    section = README.split("\n## Troubleshooting\n", 1)[1].split("\n## ", 1)[0]
+    quoted = re.findall(r'\*\*"([^"]+)"\*\*', section)
+    assert quoted
+    texts = json.dumps(TRANSLATIONS, ensure_ascii=False)
+    for message in quoted:
+        assert message in texts, message
