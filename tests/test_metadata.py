@@ -203,6 +203,29 @@ def test_contributing_has_a_release_checklist() -> None:
         assert must in checklist
 
 
+def test_contributing_lists_what_only_github_holds() -> None:
+    """Description, topics and licence live on GitHub: a checklist, and the PR steps."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    settings = text.split("### Repository settings", 1)[1].split("\n### ", 1)[0]
+    for must in ("**Description**", "**Topics**", "**Licence detected**", "**Issues**"):
+        assert must in settings, must
+    for topic in ("home-assistant", "hacs", "hacs-integration", "classcharts"):
+        assert f"`{topic}`" in settings, topic
+    default = text.split("### Getting into HACS's default list", 1)[1]
+    for must in ("hacs/default", "release", "without any `ignore`", "/actions/runs/"):
+        assert must in default, must
+
+
+def test_contributing_points_to_the_docs() -> None:
+    """Architecture and measurements are linked; the measurements page exists."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "(docs/architecture.md)" in text  # written beside this change
+    assert "(docs/performance.md)" in text
+    assert "| requests, student, school day |" in (
+        ROOT / "docs" / "performance.md"
+    ).read_text(encoding="utf-8")
+
+
 def test_hacs_json_is_what_a_plain_integration_needs(hacs: dict[str, Any]) -> None:
     """No zip release (HACS downloads the folder), so no file name either."""
     assert not hacs.get("zip_release", False)
