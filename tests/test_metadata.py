@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+import re
 import subprocess
 import sys
 import textwrap
@@ -13,8 +14,13 @@ from typing import Any
 
 from awesomeversion import AwesomeVersion, AwesomeVersionStrategy
 from homeassistant.const import __version__ as HA_VERSION  # noqa: N812
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
+
+from tests.conftest import setup_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "custom_components" / "classcharts_hass" / "manifest.json"
@@ -162,8 +168,8 @@ def test_validate_workflow_runs_hassfest_and_hacs() -> None:
     assert "home-assistant/actions/hassfest" in uses
     hacs_step = uses["hacs/action"]
     assert hacs_step["with"]["category"] == "integration"
-    # Only checks that need the outside world may be skipped.
-    assert set(hacs_step["with"].get("ignore", "").split()) <= {"brands"}
+    # hacs/default accepts a repository only when every check passes: none skipped.
+    assert "ignore" not in hacs_step["with"]
 
 
 def test_release_workflow_checks_the_tag(manifest: dict[str, Any]) -> None:
@@ -197,9 +203,143 @@ def test_contributing_has_a_release_checklist() -> None:
         assert must in checklist
 
 
+def test_contributing_lists_what_only_github_holds() -> None:
+    """Description, topics and licence live on GitHub: a checklist, and the PR steps."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    settings = text.split("### Repository settings", 1)[1].split("\n### ", 1)[0]
+    for must in ("**Description**", "**Topics**", "**Licence detected**", "**Issues**"):
+        assert must in settings, must
+    for topic in ("home-assistant", "hacs", "hacs-integration", "classcharts"):
+        assert f"`{topic}`" in settings, topic
+    default = text.split("### Getting into HACS's default list", 1)[1]
+    for must in ("hacs/default", "release", "without any `ignore`", "/actions/runs/"):
+        assert must in default, must
+
+
+def test_contributing_points_to_the_docs() -> None:
+    """Architecture and measurements are linked; the measurements page exists."""
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "(docs/architecture.md)" in text  # written beside this change
+    assert "(docs/performance.md)" in text
+    assert "| requests, student, school day |" in (
+        ROOT / "docs" / "performance.md"
+    ).read_text(encoding="utf-8")
+
+
 def test_hacs_json_is_what_a_plain_integration_needs(hacs: dict[str, Any]) -> None:
     """No zip release (HACS downloads the folder), so no file name either."""
     assert not hacs.get("zip_release", False)
     assert "filename" not in hacs
     assert not hacs.get("content_in_root", False)
     assert (ROOT / "custom_components" / "classcharts_hass" / "manifest.json").is_file()
+
+
+def test_manifest_is_a_hub(manifest: dict[str, Any]) -> None:
+    """One parent entry holds several pupil devices: a hub, not one service."""
+    assert manifest["integration_type"] == "hub"
+
+
+PACKAGE = MANIFEST_PATH.parent
+
+
+def _package_json(name: str) -> dict[str, Any]:
+    return _load_json(PACKAGE / name)
+
+
+TRANSLATIONS = _package_json("translations/en.json")
+ICONS = _package_json("icons.json")
+SERVICES: dict[str, Any] = yaml.safe_load(
+    (PACKAGE / "services.yaml").read_text(encoding="utf-8")
+)
+
+
+def test_every_action_has_a_translation_and_an_icon() -> None:
+    """services.yaml, en.json and icons.json name the same actions."""
+    assert set(SERVICES) == set(TRANSLATIONS["services"]) == set(ICONS["services"])
+    for action, spec in SERVICES.items():
+        assert ICONS["services"][action]["service"].startswith("mdi:"), action
+        text = TRANSLATIONS["services"][action]
+        assert text["name"], action
+        assert text["description"], action
+        fields = spec.get("fields") or {}
+        assert set(fields) == set(text.get("fields", {})), action
+        for field in fields:
+            assert text["fields"][field]["name"], (action, field)
+            assert text["fields"][field]["description"], (action, field)
+
+
+def test_action_pickers_name_this_integration() -> None:
+    """A device picker offers only this integration's pupils."""
+    pickers = [
+        field["selector"]["device"]
+        for spec in SERVICES.values()
+        for field in (spec.get("fields") or {}).values()
+        if "device" in (field.get("selector") or {})
+    ]
+    assert pickers
+    for picker in pickers:
+        assert picker["integration"] == MANIFEST_PATH.parent.name
+
+
+def test_every_entity_translation_has_an_icon() -> None:
+    """icons.json and en.json know the same entities, platform by platform."""
+    names = {p: set(keys) for p, keys in TRANSLATIONS["entity"].items()}
+    icons = {p: set(keys) for p, keys in ICONS["entity"].items()}
+    assert names == icons
+    for platform in ICONS["entity"].values():
+        for icon in platform.values():
+            assert icon["default"].startswith("mdi:")
+
+
+def test_every_translation_key_in_the_code_exists() -> None:
+    """A literal translation_key names an entity, exception or issue text."""
+    known = set(TRANSLATIONS["exceptions"]) | set(TRANSLATIONS["issues"])
+    for platform in TRANSLATIONS["entity"].values():
+        known |= set(platform)
+    literal = re.compile(r"translation_key\s*=\s*\"([a-z0-9_]+)\"")
+    used = {
+        key
+        for path in PACKAGE.rglob("*.py")
+        for key in literal.findall(path.read_text(encoding="utf-8"))
+    }
+    assert used
+    assert used <= known, sorted(used - known)
+
+
+def test_every_flow_field_explains_itself() -> None:
+    """Each field of the config and options flows has a label and a help text."""
+    for flow in ("config", "options"):
+        for step, text in TRANSLATIONS[flow]["step"].items():
+            data = text.get("data", {})
+            assert set(data) == set(text.get("data_description", {})), (flow, step)
+
+
+async def test_every_entity_uses_a_translation_and_an_icon(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+) -> None:
+    """The entities created name only texts and icons that exist, and use them all."""
+    await setup_entry(hass_london, student_entry)
+    await setup_entry(hass_london, parent_entry)
+    entries = [
+        entity
+        for entity in er.async_get(hass_london).entities.values()
+        if entity.platform == MANIFEST_PATH.parent.name
+    ]
+    used: dict[str, set[str]] = {}
+    for entity in entries:
+        assert entity.translation_key, entity.entity_id
+        used.setdefault(entity.domain, set()).add(entity.translation_key)
+    names = {p: set(keys) for p, keys in TRANSLATIONS["entity"].items()}
+    assert used == names
+
+
+def test_readme_states_the_minimum_home_assistant(hacs: dict[str, Any]) -> None:
+    """The Install section names the release hacs.json requires."""
+    minimum = AwesomeVersion(hacs["homeassistant"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    install = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    assert (
+        f"Home Assistant {minimum.section(0)}.{minimum.section(1)} or newer" in install
+    )

@@ -22,7 +22,7 @@ from tests.conftest import TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 README = Path(__file__).parents[2] / "README.md"
-SECTION = "## Automations: triggers and conditions"
+SECTION = "\n## Automations\n"
 
 
 def readme_automations() -> list[dict[str, Any]]:
