@@ -11,9 +11,17 @@ import shutil
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    ServiceCall,
+    callback,
+)
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -315,3 +323,39 @@ async def test_two_points_in_one_poll_are_both_announced(
         "Ada's points"
     )
     assert len(sent) == 2
+
+
+async def test_two_points_of_one_poll_are_two_state_changes(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each event has its own millisecond, even on a clock that stands still.
+
+    "Event received" fires on a change of the state (the event's time to the
+    millisecond); Home Assistant before 2026.10 stamps events with the clock
+    alone, so two events of one poll could share a state and count once.
+    """
+    await setup_entry(hass_london, student_entry)
+    entity_id = "event.ada_example_behaviour_point"
+    states: list[str] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        if (new := event.data["new_state"]) is not None:
+            states.append(new.state)
+
+    async_track_state_change_event(hass_london, [entity_id], _changed)
+    for minute, reason in ((1, "Great answer"), (2, "Helping others")):
+        fake.add_behaviour_point(
+            STUDENT_ID, reason=reason, timestamp=NOW + timedelta(minutes=minute)
+        )
+    freezer.tick(timedelta(minutes=10))
+    await student_entry.runtime_data.coordinator.async_refresh()  # one poll
+    await hass_london.async_block_till_done()
+    polled_at = dt_util.utcnow().isoformat(timespec="milliseconds")
+    after = (dt_util.utcnow() + timedelta(milliseconds=1)).isoformat(
+        timespec="milliseconds"
+    )
+    assert states == [polled_at, after]
