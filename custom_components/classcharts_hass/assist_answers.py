@@ -142,7 +142,8 @@ def find_pupil(pupils: list[SchoolPupil], said: str) -> SchoolPupil:
         [p for p in pupils if p.name.casefold() == wanted],
         [p for p in pupils if p.first_name.casefold() == wanted],
     ):
-        if len({p.name for p in names}) == 1:
+        # One child in a student and a parent login is one pupil id twice.
+        if len({p.pupil_id for p in names}) == 1:
             return names[0]
     raise AnswerError(
         "No single pupil has this name", known_pupils=sorted({p.name for p in pupils})

@@ -83,12 +83,14 @@ class SchoolTool(Tool):
         self, hass: HomeAssistant, tool_input: ToolInput, llm_context: LLMContext
     ) -> ToolResult:
         """Find the pupil among the exposed ones, then answer."""
-        args = self.parameters(tool_input.tool_args)
         assistant = _assistant(llm_context)
         try:
+            args = self.parameters(tool_input.tool_args)
             pupils = exposed_pupils(hass, assistant) if assistant else []
             pupil = find_pupil(pupils, args["pupil"])
             data = await self.answer(pupil, args, dt_util.now().date())
+        except vol.Invalid as err:  # an argument the agent made up
+            return ToolResult(data={"error": str(err)}, error=True)
         except AnswerError as err:
             return ToolResult(data=err.data, error=True)
         except ClassChartsError:

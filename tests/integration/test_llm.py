@@ -325,6 +325,9 @@ async def test_a_bad_day_or_range_is_explained(
         end_date="2026-12-31",
     )
     assert answer == {"error": "A range is at most 92 days"}
+    error, answer = await ask(hass_london, "homework", pupil="Ada", status="late")
+    assert error
+    assert "status" in answer["error"]
     assert fake.requests == []
 
 
@@ -360,3 +363,16 @@ async def test_readme_example_conversation(
     assert not error
     assert answer == expected
     assert lessons(answer) == TOMORROW_LESSONS
+
+
+async def test_one_child_in_two_logins_is_one_pupil(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+) -> None:
+    """Ada's own login and her parent's both show her: "Ada" is still Ada."""
+    await setup_entry(hass_london, student_entry)
+    await setup_entry(hass_london, parent_entry)
+    error, answer = await ask(hass_london, "school_day", pupil="Ada")
+    assert not error
+    assert answer["pupil"] == "Ada Example"
