@@ -376,3 +376,58 @@ async def test_one_child_in_two_logins_is_one_pupil(
     error, answer = await ask(hass_london, "school_day", pupil="Ada")
     assert not error
     assert answer["pupil"] == "Ada Example"
+
+
+async def test_detentions_of_the_day(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry
+) -> None:
+    """Thursday's detention: its local time, length, place and reason."""
+    await setup_entry(hass_london, student_entry)
+    _, answer = await ask(hass_london, "school_day", pupil="Ada", date="2026-11-26")
+    detention = hass_london.states.get("sensor.ada_example_next_detention")
+    assert detention.state == "2026-11-26T15:20:00+00:00"
+    assert answer["detentions"] == [
+        {
+            "start": "15:20",
+            "minutes": detention.attributes["length_minutes"],
+            "location": detention.attributes["location"],
+            "reason": detention.attributes["reason"],
+            "attended": "pending",
+        }
+    ]
+
+
+async def test_what_the_school_hides_is_left_out(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Without the timetable shown, no claim that a day has or has no school."""
+    for flag in ("display_timetable", "display_homework", "display_detentions"):
+        fake.pupils[STUDENT_ID].display[flag] = False
+    await setup_entry(hass_london, student_entry)
+    await assist(hass_london)  # sets up the exposed entities' store
+    # Without homework there is no to-do list, exposed by default.
+    async_expose_entity(
+        hass_london, "conversation", "sensor.ada_example_positive_points_today", True
+    )
+    _, answer = await ask(hass_london, "school_day", pupil="Ada", date="tomorrow")
+    assert answer == {
+        "pupil": "Ada Example",
+        "date": "2026-11-25",
+        "weekday": "Wednesday",
+    }
+
+
+async def test_an_unloaded_entry_is_not_asked(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """With the parent entry unloaded, Ben is unknown; Ada answers from her own."""
+    await setup_entry(hass_london, student_entry)
+    await setup_entry(hass_london, parent_entry)
+    await hass_london.config_entries.async_unload(parent_entry.entry_id)
+    await hass_london.async_block_till_done()
+    error, answer = await ask(hass_london, "school_day", pupil="Ben")
+    assert error
+    assert answer["known_pupils"] == ["Ada Example"]
