@@ -25,7 +25,9 @@ PARALLEL_UPDATES = 0
 # millisecond). Home Assistant 2026.10 makes each event's time strictly
 # increase; before it, two events of one poll can share a millisecond, and the
 # "Event received" trigger (which fires on a change of state) sees the first
-# only. We move such a time on by a millisecond ourselves (see _fire_new_items).
+# only. We move such a time on by a millisecond ourselves (see _fire_new_items):
+# Home Assistant offers no public way to set it. Should the field be renamed,
+# nothing is moved, and the releases that rename it do this themselves.
 _LAST_EVENT_TIME: Final = "_EventEntity__last_event_triggered"
 _ONE_MS: Final = timedelta(milliseconds=1)
 
