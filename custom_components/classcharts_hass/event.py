@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
@@ -19,6 +20,16 @@ from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .text import line
 
 PARALLEL_UPDATES = 0
+
+# Where EventEntity keeps the time of its last event (its state, to the
+# millisecond). Home Assistant 2026.10 makes each event's time strictly
+# increase; before it, two events of one poll can share a millisecond, and the
+# "Event received" trigger (which fires on a change of state) sees the first
+# only. We move such a time on by a millisecond ourselves (see _fire_new_items):
+# Home Assistant offers no public way to set it. Should the field be renamed,
+# nothing is moved, and the releases that rename it do this themselves.
+_LAST_EVENT_TIME: Final = "_EventEntity__last_event_triggered"
+_ONE_MS: Final = timedelta(milliseconds=1)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,8 +215,17 @@ class ClassChartsEvent(ClassChartsEntity, EventEntity):
         description = self.entity_description
         items = data.pupils[self.pupil_id].new_items.get(description.kind, [])
         for item in items:
+            before = self._last_event_time()
             self._trigger_event(
                 description.type_fn(item), description.attributes_fn(item)
             )
+            after = self._last_event_time()
+            if before is not None and after is not None and after < before + _ONE_MS:
+                setattr(self, _LAST_EVENT_TIME, before + _ONE_MS)
             self.async_write_ha_state()
         return bool(items)
+
+    def _last_event_time(self) -> datetime | None:
+        """When the last event fired, as the entity's state shows it (restored too)."""
+        value = getattr(self, _LAST_EVENT_TIME, None)
+        return value if isinstance(value, datetime) else None

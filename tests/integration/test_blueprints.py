@@ -5,15 +5,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
+from importlib.util import find_spec
 from pathlib import Path
 import shutil
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
-from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.core import (
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    ServiceCall,
+    callback,
+)
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -34,6 +43,17 @@ NAMES = [
     "next_school_day_start",
 ]
 PHONE = "notify.parent_phone"
+# The blueprints of event entities trigger on "Event received" (2026.7 on).
+ON_EVENT_RECEIVED = {
+    "announce_behaviour_point",
+    "detention_alert",
+    "timetable_changes_tonight",
+}
+HAS_EVENT_RECEIVED = find_spec("homeassistant.components.event.trigger") is not None
+needs_event_received = pytest.mark.skipif(
+    not HAS_EVENT_RECEIVED,
+    reason="Home Assistant before 2026.7 has no Event received trigger",
+)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -45,6 +65,14 @@ def test_blueprint_is_valid(name: str) -> None:
     )
     assert blueprint.domain == "automation"
     assert blueprint.metadata["source_url"].endswith(f"{name}.yaml")
+    min_version = blueprint.metadata.get("homeassistant", {}).get("min_version")
+    if name in ON_EVENT_RECEIVED:
+        assert min_version == "2026.7.0"
+        assert data["triggers"][0]["trigger"] == "event.received"
+        assert (blueprint.validate() is None) == HAS_EVENT_RECEIVED
+    else:
+        assert min_version is None
+        assert blueprint.validate() is None
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +115,7 @@ async def use_blueprint(
     return sent
 
 
+@needs_event_received
 async def test_announce_behaviour_point(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -155,6 +184,7 @@ async def test_homework_reminder(
     assert len(sent) == 1
 
 
+@needs_event_received
 async def test_detention_alert(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -191,6 +221,7 @@ async def test_detention_alert(
     ]
 
 
+@needs_event_received
 async def test_timetable_changes_tonight(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -274,6 +305,7 @@ async def test_next_school_day_start(
     assert fired_at == ["Fri 07:45", "Mon 07:45"]
 
 
+@needs_event_received
 async def test_two_points_in_one_poll_are_both_announced(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -281,8 +313,7 @@ async def test_two_points_in_one_poll_are_both_announced(
     freezer: FrozenDateTimeFactory,
     tmp_path: Path,
 ) -> None:
-    """Events of one poll can share their time to the millisecond (the event
-    entity's state); the second differs in its attributes only and still counts."""
+    """Two events of one poll are two state changes: "Event received" runs twice."""
     await setup_entry(hass_london, student_entry)
     sent = await use_blueprint(
         hass_london,
@@ -315,3 +346,39 @@ async def test_two_points_in_one_poll_are_both_announced(
         "Ada's points"
     )
     assert len(sent) == 2
+
+
+async def test_two_points_of_one_poll_are_two_state_changes(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Each event has its own millisecond, even on a clock that stands still.
+
+    "Event received" fires on a change of the state (the event's time to the
+    millisecond); Home Assistant before 2026.10 stamps events with the clock
+    alone, so two events of one poll could share a state and count once.
+    """
+    await setup_entry(hass_london, student_entry)
+    entity_id = "event.ada_example_behaviour_point"
+    states: list[str] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        if (new := event.data["new_state"]) is not None:
+            states.append(new.state)
+
+    async_track_state_change_event(hass_london, [entity_id], _changed)
+    for minute, reason in ((1, "Great answer"), (2, "Helping others")):
+        fake.add_behaviour_point(
+            STUDENT_ID, reason=reason, timestamp=NOW + timedelta(minutes=minute)
+        )
+    freezer.tick(timedelta(minutes=10))
+    await student_entry.runtime_data.coordinator.async_refresh()  # one poll
+    await hass_london.async_block_till_done()
+    polled_at = dt_util.utcnow().isoformat(timespec="milliseconds")
+    after = (dt_util.utcnow() + timedelta(milliseconds=1)).isoformat(
+        timespec="milliseconds"
+    )
+    assert states == [polled_at, after]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib.util import find_spec
 from pathlib import Path
 import re
 from typing import Any
@@ -23,6 +24,13 @@ from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 README = Path(__file__).parents[2] / "README.md"
 SECTION = "\n## Automations\n"
+needs_event_received = pytest.mark.skipif(
+    find_spec("homeassistant.components.event.trigger") is None,
+    reason="Home Assistant before 2026.7 has no Event received trigger",
+)
+# The examples in the README's order: two on "Event received", then the one
+# for Home Assistant before 2026.7.
+NEGATIVE, HOMEWORK, NEGATIVE_BEFORE_2026_7 = range(3)
 
 
 def readme_automations() -> list[dict[str, Any]]:
@@ -47,18 +55,31 @@ async def use(hass: HomeAssistant, example: dict[str, Any]) -> list[ServiceCall]
 
 
 def test_the_readme_has_the_examples() -> None:
-    assert len(readme_automations()) == 2
+    triggers = [example["triggers"][0] for example in readme_automations()]
+    assert [trigger["trigger"] for trigger in triggers] == [
+        "event.received",
+        "event.received",
+        "state",
+    ]
 
 
+@pytest.mark.parametrize(
+    "example",
+    [
+        pytest.param(NEGATIVE, marks=needs_event_received),
+        NEGATIVE_BEFORE_2026_7,
+    ],
+)
 async def test_negative_point_example(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
+    example: int,
 ) -> None:
     """Only the negative point is sent, with its reason, teacher and class."""
     await setup_entry(hass_london, student_entry)
-    sent = await use(hass_london, readme_automations()[0])
+    sent = await use(hass_london, readme_automations()[example])
     fake.add_behaviour_point(STUDENT_ID, polarity="positive", reason="Kindness")
     await advance(hass_london, freezer, timedelta(minutes=10))
     assert sent == []
@@ -71,15 +92,23 @@ async def test_negative_point_example(
     ]
 
 
+@pytest.mark.parametrize(
+    "example",
+    [
+        pytest.param(NEGATIVE, marks=needs_event_received),
+        NEGATIVE_BEFORE_2026_7,
+    ],
+)
 async def test_negative_point_example_sees_every_point_of_a_poll(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
+    example: int,
 ) -> None:
-    """Two points of one poll share the event's time; both are sent, a rename is not."""
+    """Both points of one poll are sent; a rename or a reload is not an event."""
     await setup_entry(hass_london, student_entry)
-    sent = await use(hass_london, readme_automations()[0])
+    sent = await use(hass_london, readme_automations()[example])
     for reason in ("Late", "No homework"):
         fake.add_behaviour_point(
             STUDENT_ID, polarity="negative", reason=reason, teacher="Ms Q"
@@ -97,6 +126,7 @@ async def test_negative_point_example_sees_every_point_of_a_poll(
     assert len(sent) == 2
 
 
+@needs_event_received
 @pytest.mark.parametrize(("days", "expected"), [(1, 1), (2, 0)])
 async def test_homework_due_tomorrow_example(
     hass_london: HomeAssistant,
@@ -108,7 +138,7 @@ async def test_homework_due_tomorrow_example(
 ) -> None:
     """New homework is sent only when it is due the next day."""
     await setup_entry(hass_london, student_entry)
-    sent = await use(hass_london, readme_automations()[1])
+    sent = await use(hass_london, readme_automations()[HOMEWORK])
     fake.add_homework(
         STUDENT_ID,
         title="Volcano poster",
