@@ -13,8 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .school.datasets import Dataset
 
 PARALLEL_UPDATES = 0
 

@@ -16,11 +16,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import ClassChartsError, Detention, Homework, Lesson, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import PupilData, detention_end
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .text import line, paragraphs
+from .school.datasets import Dataset
+from .school.snapshot import PupilData, detention_end
+from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 0
 DEFAULT_DETENTION_LENGTH = timedelta(minutes=30)

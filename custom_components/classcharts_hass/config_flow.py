@@ -18,7 +18,6 @@ from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
-from . import create_client
 from .client import (
     Account,
     AccountType,
@@ -32,6 +31,7 @@ from .client import (
     ParentCredentials,
     Pupil,
 )
+from .client_factory import create_client
 from .const import (
     CONF_ACCOUNT_TYPE,
     CONF_EXCLUDED_PUPILS,

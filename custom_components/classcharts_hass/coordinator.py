@@ -1,8 +1,10 @@
 """The coordinator: when to poll, and one login per poll for every pupil.
 
-The pieces: ``datasets.py`` says what each dataset is and how it is fetched,
-``schedule.py`` when, ``state.py`` keeps each dataset's last good value,
-``pupils.py`` which pupils (and devices) there are, ``news.py`` what is new.
+The pieces, in ``school/``: ``datasets.py`` says what each dataset is and how
+it is fetched, ``poll_schedule.py`` when, ``poll.py`` fetches what is due and
+``last_values.py`` keeps each dataset's last good value, ``news_feeds.py`` says
+what is new; beside this module, ``roster.py`` which pupils (and devices) there
+are.
 """
 
 from __future__ import annotations
@@ -16,20 +18,22 @@ from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from .announced_store import AnnouncedStore
 from .client import (
     ClassChartsClient,
     ClassChartsError,
 )
-from .clock import instant, midnight
 from .const import DOMAIN, LOGGER
-from .data import AccountData, EventKind, PupilData
-from .datasets import Dataset, wanted_datasets
 from .errors import update_error
-from .news import new_items, timetable_changes
-from .polling import Fetched, fetch_due, retry_after
-from .pupils import Roster, device_identifier
 from .repairs import async_refresh_failed, async_refresh_worked
-from .schedule import (
+from .roster import Roster, device_identifier
+from .school.announced import AnnouncedItems
+from .school.clock import instant, midnight
+from .school.datasets import Dataset, wanted_datasets
+from .school.last_values import PupilState
+from .school.news_feeds import new_items, timetable_changes
+from .school.poll import Fetched, fetch_due, retry_after
+from .school.poll_schedule import (
     POLL_INTERVAL,
     PUPILS_MAX_AGE,
     Mode,
@@ -41,9 +45,8 @@ from .schedule import (
     retry_after_failure,
     school_window,
 )
-from .seen import SeenItems
-from .state import PupilState
-from .timetable import TimetableCache
+from .school.snapshot import AccountData, EventKind, PupilData
+from .school.timetable_cache import TimetableCache
 
 __all__ = ["ClassChartsConfigEntry", "ClassChartsCoordinator", "device_identifier"]
 
@@ -56,7 +59,7 @@ class ClassChartsRuntimeData:
 
     client: ClassChartsClient
     coordinator: ClassChartsCoordinator
-    seen: SeenItems
+    store: AnnouncedStore
 
 
 class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
@@ -69,7 +72,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         hass: HomeAssistant,
         entry: ClassChartsConfigEntry,
         client: ClassChartsClient,
-        seen: SeenItems,
+        announced: AnnouncedItems,
     ) -> None:
         """Set up the coordinator; the first poll happens at entry setup."""
         super().__init__(
@@ -80,7 +83,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             update_interval=POLL_INTERVAL[Mode.QUIET],
         )
         self.client = client
-        self._seen = seen
+        self._announced = announced
         self._polls = 0
         self.roster = Roster(hass, entry, client)
         self._pupils_fetched: datetime | None = None
@@ -149,7 +152,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             self._pupils_fetched = now
             mode = mode_at(now, self._window(now))
         return await fetch_due(
-            self.client, self._seen, list(self._states.values()), mode, now
+            self.client, self._announced, list(self._states.values()), mode, now
         )
 
     def _window(self, now: datetime) -> Window | None:
@@ -177,9 +180,9 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         for pupil_id, state in self._states.items():
             usable = state.usable(now)
             fetched = fresh.get(pupil_id, set())
-            news = new_items(self._seen, state, fetched, now.date())
+            news = new_items(self._announced, state, fetched, now.date())
             news[EventKind.TIMETABLE_CHANGE] = timetable_changes(
-                self._seen, state, fetched, now.date()
+                self._announced, state, fetched, now.date()
             )
             pupils[pupil_id] = PupilData(
                 pupil=state.pupil,

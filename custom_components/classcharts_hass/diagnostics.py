@@ -17,8 +17,8 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_CODE, CONF_DATE_OF_BIRTH
 from .coordinator import ClassChartsConfigEntry
-from .datasets import DATASETS
-from .state import PupilState
+from .school.datasets import DATASETS
+from .school.last_values import PupilState
 
 TO_REDACT = {
     # Credentials and the account.

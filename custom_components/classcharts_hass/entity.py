@@ -12,10 +12,10 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .client import AccountType, Pupil
 from .coordinator import ClassChartsCoordinator
-from .data import PupilData
-from .datasets import Dataset, all_wanted
-from .pupils import device_identifier
-from .text import line
+from .roster import device_identifier
+from .school.datasets import Dataset, all_wanted
+from .school.snapshot import PupilData
+from .school.text import line
 
 
 class ClassChartsEntity(CoordinatorEntity[ClassChartsCoordinator]):

@@ -10,13 +10,13 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .changes import ChangeKind, TimetableChange
 from .client import ActivityItem, Announcement, BadgeAward, Detention, Homework, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import EventKind
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
-from .text import line
+from .school.datasets import Dataset
+from .school.lesson_changes import ChangeKind, TimetableChange
+from .school.snapshot import EventKind
+from .school.text import line
 
 PARALLEL_UPDATES = 0
 

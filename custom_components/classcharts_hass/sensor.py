@@ -19,12 +19,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .client import Detention, Homework, Lesson, Pupil
-from .clock import instant
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import BehaviourTotals, PupilData
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
-from .text import line, state
+from .school.clock import instant
+from .school.datasets import Dataset
+from .school.snapshot import BehaviourTotals, PupilData
+from .school.text import line, state
 
 PARALLEL_UPDATES = 0
 MAX_LISTED_ITEMS = 20

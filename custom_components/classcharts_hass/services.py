@@ -22,9 +22,9 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from .client import ClassChartsError
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, device_identifier
-from .data import school_year_start
 from .errors import action_error
 from .schema import vol
+from .school.fetches import school_year_start
 
 ATTR_PUPIL: Final = "pupil"
 ATTR_START_DATE: Final = "start_date"

@@ -11,10 +11,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .client import AccountType, ClassChartsError, Homework, Pupil
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .text import line, paragraphs
+from .school.datasets import Dataset
+from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 1
 

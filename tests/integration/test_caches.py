@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.classcharts_hass.seen import MAX_REMEMBERED
-from custom_components.classcharts_hass.timetable import MAX_CACHED_DAYS
+from custom_components.classcharts_hass.school.announced import MAX_REMEMBERED
+from custom_components.classcharts_hass.school.timetable_cache import MAX_CACHED_DAYS
 from tests.conftest import LONDON, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 

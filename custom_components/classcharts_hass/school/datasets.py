@@ -15,8 +15,8 @@ from datetime import time, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from .client import AccountType, Features, Pupil
-from .fetchers import (
+from ..client import AccountType, Features, Pupil
+from .fetches import (
     Fetch,
     clean_activity,
     clean_announcements,

@@ -17,10 +17,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .client import ClassChartsClient, Pupil
-from .clock import instant
 from .const import CONF_EXCLUDED_PUPILS, DOMAIN, LOGGER
-from .state import PupilState
-from .timetable import TimetableCache
+from .school.clock import instant
+from .school.last_values import PupilState
+from .school.timetable_cache import TimetableCache
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry

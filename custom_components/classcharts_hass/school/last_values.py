@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .client import Pupil
+from ..client import Pupil
 from .clock import instant
 from .datasets import DATASETS, Dataset
-from .timetable import TimetableCache
+from .timetable_cache import TimetableCache
 
 
 @dataclass(slots=True)

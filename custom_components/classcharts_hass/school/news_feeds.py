@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from .changes import TimetableChange, days_compared, known_days
-from .data import EventKind
+from .announced import AnnouncedItems
 from .datasets import Dataset
-from .seen import SeenItems
-from .state import PupilState
+from .last_values import PupilState
+from .lesson_changes import TimetableChange, days_compared, known_days
+from .snapshot import EventKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ FEEDS: Final = (
 
 
 def new_items(
-    seen: SeenItems, state: PupilState, fresh: set[Dataset], today: date
+    announced: AnnouncedItems, state: PupilState, fresh: set[Dataset], today: date
 ) -> dict[EventKind, list[Any]]:
     """Items of the datasets fetched in this poll not seen before, oldest first."""
     new: dict[EventKind, list[Any]] = {}
@@ -76,7 +76,7 @@ def new_items(
         if feed.dataset not in fresh:  # not fetched in this poll: nothing new
             continue
         items = feed.items(state.value(feed.dataset))
-        new[feed.kind] = seen.take_new(
+        new[feed.kind] = announced.take_new(
             state.pupil.id,
             feed.kind,
             sorted(items, key=feed.order),
@@ -89,11 +89,11 @@ def new_items(
 
 
 def timetable_changes(
-    seen: SeenItems, state: PupilState, fresh: set[Dataset], today: date
+    announced: AnnouncedItems, state: PupilState, fresh: set[Dataset], today: date
 ) -> list[TimetableChange]:
     """Changes of today's and tomorrow's lessons found by this poll's read."""
     if Dataset.TIMETABLE not in fresh:
         return []
     days = days_compared(today)
     lessons = state.timetable.known(days[0], days[-1])
-    return seen.take_changes(state.pupil.id, today, known_days(lessons, today))
+    return announced.take_changes(state.pupil.id, today, known_days(lessons, today))

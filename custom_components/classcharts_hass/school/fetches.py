@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import math
 from typing import TYPE_CHECKING, Any, Final
 
-from .client import (
+from ..client import (
     ActivityItem,
     Announcement,
     Attendance,
@@ -21,7 +21,7 @@ from .client import (
 from .clock import midnight, start_of
 
 if TYPE_CHECKING:
-    from .state import PupilState
+    from .last_values import PupilState
 
 HOMEWORK_DAYS_BACK: Final = 28
 HOMEWORK_DAYS_AHEAD: Final = 91
