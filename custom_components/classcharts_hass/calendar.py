@@ -205,11 +205,11 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         if self.entity_description.events_fn is None:
             zone = self.coordinator.client.pupil_zone(self.pupil_id)
             try:
-                days = await self.coordinator.timetable(self.pupil_id).fetch(
+                days = await self.coordinator.lessons(
+                    self.pupil_id,
                     start_date.astimezone(zone).date(),
                     # The range's end is exclusive: a week ends at midnight.
                     (end_date - timedelta(microseconds=1)).astimezone(zone).date(),
-                    self.coordinator.now(),
                 )
             except ClassChartsError as err:
                 raise action_error(err) from err

@@ -19,10 +19,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .announced_store import AnnouncedStore
-from .client import (
-    ClassChartsClient,
-    ClassChartsError,
-)
+from .client import ClassChartsClient, ClassChartsError, Lesson
 from .const import DOMAIN, LOGGER
 from .errors import update_error
 from .repairs import async_refresh_failed, async_refresh_worked
@@ -30,7 +27,7 @@ from .roster import Roster, device_identifier
 from .school.announced import AnnouncedItems
 from .school.clock import instant, midnight
 from .school.datasets import Dataset, wanted_datasets
-from .school.last_values import PupilState
+from .school.last_values import PupilLastValues
 from .school.news_feeds import new_items, timetable_changes
 from .school.poll import Fetched, fetch_due, retry_after
 from .school.poll_schedule import (
@@ -46,7 +43,6 @@ from .school.poll_schedule import (
     school_window,
 )
 from .school.snapshot import AccountData, EventKind, PupilData
-from .school.timetable_cache import TimetableCache
 
 __all__ = ["ClassChartsConfigEntry", "ClassChartsCoordinator", "device_identifier"]
 
@@ -92,12 +88,14 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         self._closed = False
 
     @property
-    def _states(self) -> dict[int, PupilState]:
+    def _states(self) -> dict[int, PupilLastValues]:
         return self.roster.states
 
-    def timetable(self, pupil_id: int) -> TimetableCache:
-        """The timetable cache of a pupil (for calendar range queries)."""
-        return self._states[pupil_id].timetable
+    async def lessons(
+        self, pupil_id: int, start: date, end: date
+    ) -> dict[date, list[Lesson]]:
+        """A pupil's lessons of every day of a range (calendar, actions)."""
+        return await self._states[pupil_id].lessons(start, end, self.now())
 
     def now(self) -> datetime:
         """The current time in the school's time zone."""
@@ -167,7 +165,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         window = school_window(
             lesson
             for state in shown
-            for lesson in state.timetable.known(today, today).get(today, [])
+            for lesson in state.known_lessons(today, today).get(today, [])
         )
         if shown and all(_read_on(state, today) for state in shown):
             return window
@@ -189,11 +187,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 values={
                     d: state.value(d) for d in usable if d is not Dataset.TIMETABLE
                 },
-                lessons=(
-                    state.timetable.known(date.min, date.max)
-                    if Dataset.TIMETABLE in usable
-                    else {}
-                ),
+                lessons=(state.known_lessons() if Dataset.TIMETABLE in usable else {}),
                 shown_until=usable,
                 new_items=news,
             )
@@ -233,7 +227,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         await super().async_shutdown()
 
 
-def _read_on(state: PupilState, today: date) -> bool:
+def _read_on(state: PupilLastValues, today: date) -> bool:
     """Whether the pupil's timetable was read today."""
     fetched = state.fetched().get(Dataset.TIMETABLE)
     return fetched is not None and fetched.date() == today

@@ -162,7 +162,7 @@ def _today(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
 
 def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
     return _behaviour_sensor(
-        key, PupilData.behaviour_year, part, (Dataset.BEHAVIOUR, Dataset.ACTIVITY)
+        key, PupilData.behaviour_year, part, (Dataset.YEAR_TOTALS, Dataset.ACTIVITY)
     )
 
 

@@ -97,7 +97,7 @@ async def _timetable(
     entry: ClassChartsConfigEntry, pupil_id: int, start: date, end: date, _: ServiceCall
 ) -> ServiceResponse:
     coordinator = entry.runtime_data.coordinator
-    days = await coordinator.timetable(pupil_id).fetch(start, end, coordinator.now())
+    days = await coordinator.lessons(pupil_id, start, end)
     return {
         "lessons": [
             {

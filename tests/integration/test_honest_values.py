@@ -184,7 +184,7 @@ def test_year_totals_unknown_when_the_feed_misses_days() -> None:
     now = datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
     summary = YearSoFar(date(2026, 9, 1), date(2026, 11, 23), BehaviourSummary(5, 1))
     values = {
-        Dataset.BEHAVIOUR: summary,
+        Dataset.YEAR_TOTALS: summary,
         Dataset.ACTIVITY: Activity([], datetime(2026, 11, 25, 0, 0, tzinfo=LONDON)),
     }
     data = PupilData(pupil, values, shown_until=dict.fromkeys(values))

@@ -9,8 +9,9 @@ from typing import Any, Final
 
 from .announced import AnnouncedItems
 from .datasets import Dataset
-from .last_values import PupilState
-from .lesson_changes import TimetableChange, days_compared, known_days
+from .fetches import DaysRead
+from .last_values import PupilLastValues
+from .lesson_changes import TimetableChange, known_days
 from .snapshot import EventKind
 
 
@@ -68,7 +69,7 @@ FEEDS: Final = (
 
 
 def new_items(
-    announced: AnnouncedItems, state: PupilState, fresh: set[Dataset], today: date
+    announced: AnnouncedItems, state: PupilLastValues, fresh: set[Dataset], today: date
 ) -> dict[EventKind, list[Any]]:
     """Items of the datasets fetched in this poll not seen before, oldest first."""
     new: dict[EventKind, list[Any]] = {}
@@ -89,11 +90,10 @@ def new_items(
 
 
 def timetable_changes(
-    announced: AnnouncedItems, state: PupilState, fresh: set[Dataset], today: date
+    announced: AnnouncedItems, state: PupilLastValues, fresh: set[Dataset], today: date
 ) -> list[TimetableChange]:
     """Changes of today's and tomorrow's lessons found by this poll's read."""
     if Dataset.TIMETABLE not in fresh:
         return []
-    days = days_compared(today)
-    lessons = state.timetable.known(days[0], days[-1])
-    return announced.take_changes(state.pupil.id, today, known_days(lessons, today))
+    read: DaysRead = state.value(Dataset.TIMETABLE)
+    return announced.take_changes(state.pupil.id, today, known_days(read, today))

@@ -25,7 +25,7 @@ from ..client import (
 from .announced import AnnouncedItems
 from .datasets import DATASETS, Dataset, wanted_datasets
 from .fetches import FetchContext
-from .last_values import PupilState
+from .last_values import PupilLastValues
 from .log import LOGGER
 from .poll_schedule import Mode, due_datasets
 from .snapshot import EventKind
@@ -37,7 +37,7 @@ type Fetched = tuple[timedelta, dict[int, set[Dataset]]]
 async def fetch_due(
     client: ClassChartsClient,
     announced: AnnouncedItems,
-    states: list[PupilState],
+    states: list[PupilLastValues],
     mode: Mode,
     now: datetime,
 ) -> Fetched:
@@ -81,23 +81,25 @@ async def fetch_due(
 async def _fetch(
     client: ClassChartsClient,
     announced: AnnouncedItems,
-    state: PupilState,
+    state: PupilLastValues,
     dataset: Dataset,
     now: datetime,
 ) -> None:
     """Fetch one dataset of one pupil and remember it."""
     newest = announced.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
-    year = state.value(Dataset.BEHAVIOUR)
+    year = state.value(Dataset.YEAR_TOTALS)
     spec = DATASETS[dataset]
     last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
-    context = FetchContext(client, state, now, newest, year, last)
+    context = FetchContext(
+        client, state.pupil.id, state.timetable, now, newest, year, last
+    )
     value = spec.clean(await spec.fetch(context))
     if state.succeeded(dataset, value, now):
         LOGGER.info("ClassCharts %s of pupil %s works again", dataset, state.pupil.id)
 
 
 def _failed(
-    state: PupilState, dataset: Dataset, error: BaseException, now: datetime
+    state: PupilLastValues, dataset: Dataset, error: BaseException, now: datetime
 ) -> None:
     """Remember a dataset's failure; log the first of a run only."""
     if not state.failed(dataset, error, now):

@@ -224,7 +224,7 @@ class PupilData:
 
         After 1 September a summary of last year counts as nothing read yet.
         """
-        year: YearSoFar | None = self.values.get(Dataset.BEHAVIOUR)
+        year: YearSoFar | None = self.values.get(Dataset.YEAR_TOTALS)
         if year is None:
             return None
         start = school_year_start(now.date())
