@@ -168,8 +168,7 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         description: ClassChartsCalendarEntityDescription,
     ) -> None:
         """Create the calendar for one pupil."""
-        super().__init__(coordinator, pupil, description.key, description.datasets)
-        self.entity_description = description
+        super().__init__(coordinator, pupil, description, description.datasets)
         self._event: CalendarEvent | None = None
 
     @property

@@ -262,8 +262,7 @@ class ClassChartsSensor(ClassChartsEntity, SensorEntity):
         description: ClassChartsSensorEntityDescription,
     ) -> None:
         """Create the sensor for one pupil."""
-        super().__init__(coordinator, pupil, description.key, description.datasets)
-        self.entity_description = description
+        super().__init__(coordinator, pupil, description, description.datasets)
 
     @property
     def native_value(self) -> StateType | date | datetime:

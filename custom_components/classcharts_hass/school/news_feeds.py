@@ -30,7 +30,8 @@ class Feed:
     items: Callable[[Any], list[Any]] = list
 
 
-POINT_POLARITIES: Final = frozenset({"positive", "negative"})
+# The event types of a behaviour point, in the order the event entity lists them.
+POINT_POLARITIES: Final = ("positive", "negative")
 
 FEEDS: Final = (
     Feed(
@@ -66,6 +67,14 @@ FEEDS: Final = (
         items=lambda badges: [award for badge in badges for award in badge.awards],
     ),
 )
+
+
+# Which dataset's reads bring each kind of news (the event entities exist
+# when the school shows that dataset).
+DATASET_OF: Final[dict[EventKind, Dataset]] = {
+    **{feed.kind: feed.dataset for feed in FEEDS},
+    EventKind.TIMETABLE_CHANGE: Dataset.TIMETABLE,
+}
 
 
 def new_items(
