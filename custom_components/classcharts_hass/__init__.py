@@ -1,35 +1,15 @@
-"""The ClassCharts integration."""
+"""The ClassCharts integration: wires the client, the coordinator and the platforms."""
 
 from __future__ import annotations
 
-from datetime import date
-import functools
-
-from aiohttp import ClientSession, DummyCookieJar
-from homeassistant.const import CONF_EMAIL, CONF_PASSWORD, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
-from homeassistant.helpers.aiohttp_client import async_create_clientsession
 from homeassistant.helpers.typing import ConfigType
-from homeassistant.util.hass_dict import HassKey
 
-from .client import (
-    DEFAULT_BASE_URL,
-    AccountType,
-    ClassChartsClient,
-    Credentials,
-    ParentCredentials,
-    StudentCredentials,
-)
-from .const import (
-    BASE_URL_ENV,
-    CONF_ACCOUNT_TYPE,
-    CONF_CODE,
-    CONF_DATE_OF_BIRTH,
-    DOMAIN,
-    LOGGER,
-    classcharts_base_url,
-)
+from .announced_store import AnnouncedStore
+from .client_factory import create_client, credentials_from_data
+from .const import DOMAIN
 from .coordinator import (
     ClassChartsConfigEntry,
     ClassChartsCoordinator,
@@ -44,12 +24,8 @@ from .repairs import (
     async_remove_entry_issues,
     async_setup_issue_cleanup,
 )
-from .seen import SeenItems
 from .services import async_setup_services
 from .switching import async_offer_accounts, async_setup_switching
-
-FLOW_SESSION: HassKey[ClientSession] = HassKey(f"{DOMAIN}_flow_session")
-BASE_URL: HassKey[str] = HassKey(f"{DOMAIN}_base_url")
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -58,48 +34,6 @@ PLATFORMS: list[Platform] = [
     Platform.SENSOR,
     Platform.TODO,
 ]
-
-
-def credentials_from_data(data: dict[str, str]) -> Credentials:
-    """Rebuild the client credentials stored in a config entry."""
-    if data[CONF_ACCOUNT_TYPE] == AccountType.STUDENT:
-        return StudentCredentials(
-            code=data[CONF_CODE],
-            date_of_birth=date.fromisoformat(data[CONF_DATE_OF_BIRTH]),
-        )
-    return ParentCredentials(email=data[CONF_EMAIL], password=data[CONF_PASSWORD])
-
-
-@functools.cache
-def _warn_other_base_url(base_url: str) -> None:
-    """Say once per process (and address) that this is not the real ClassCharts."""
-    LOGGER.warning("Using ClassCharts at %s (set by %s)", base_url, BASE_URL_ENV)
-
-
-def create_client(
-    hass: HomeAssistant, credentials: Credentials, *, for_flow: bool = False
-) -> ClassChartsClient:
-    """A client whose session stores no cookies.
-
-    The client keeps its cookies itself, so nothing of this account's session
-    ends up in a jar that another integration could read. A config entry gets a
-    session of its own; config and options flows share one.
-    """
-    if BASE_URL not in hass.data:
-        # Read once per start: the address cannot change under a running entry.
-        hass.data[BASE_URL] = classcharts_base_url()
-    base_url = hass.data[BASE_URL]
-    if base_url != DEFAULT_BASE_URL:
-        _warn_other_base_url(base_url)
-    if for_flow:
-        session = hass.data.get(FLOW_SESSION)
-        if session is None:
-            session = hass.data[FLOW_SESSION] = async_create_clientsession(
-                hass, cookie_jar=DummyCookieJar()
-            )
-    else:
-        session = async_create_clientsession(hass, cookie_jar=DummyCookieJar())
-    return ClassChartsClient(session, credentials, base_url=base_url)
 
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -117,12 +51,12 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: ClassChartsConfigEntry) -> bool:
     """Log in, fetch the first data, and set up the platforms."""
     client = create_client(hass, credentials_from_data(dict(entry.data)))
-    seen = SeenItems(hass, entry.entry_id)
-    await seen.async_load()
-    coordinator = ClassChartsCoordinator(hass, entry, client, seen)
+    store = AnnouncedStore(hass, entry.entry_id)
+    announced = await store.async_load()
+    coordinator = ClassChartsCoordinator(hass, entry, client, announced)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = ClassChartsRuntimeData(
-        client=client, coordinator=coordinator, seen=seen
+        client=client, coordinator=coordinator, store=store
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Loaded: the accounts of other ClassCharts integrations can be offered.
@@ -134,7 +68,7 @@ async def async_remove_entry(
     hass: HomeAssistant, entry: ClassChartsConfigEntry
 ) -> None:
     """Forget which items were announced, and the entry's repair issues."""
-    await SeenItems(hass, entry.entry_id).async_remove()
+    await AnnouncedStore(hass, entry.entry_id).async_remove()
     async_remove_entry_issues(hass, entry.entry_id)
 
 
@@ -146,8 +80,8 @@ async def async_unload_entry(
     After this nothing writes the store: a poll still in flight finishes
     without saving (and arms no timer), so removing the entry leaves no file.
     """
-    seen = entry.runtime_data.seen
-    await seen.async_flush()
-    seen.close()
+    store = entry.runtime_data.store
+    await store.async_flush()
+    store.close()
     async_remove_condition_issues(hass, entry.entry_id)
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -22,9 +22,9 @@ from homeassistant.util import dt as dt_util
 from .client import Homework, Lesson
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, device_identifier
-from .data import PupilData
-from .datasets import Dataset
-from .fetchers import HOMEWORK_DAYS_AHEAD, HOMEWORK_DAYS_BACK
+from .school.datasets import Dataset
+from .school.fetches import HOMEWORK_DAYS_AHEAD, HOMEWORK_DAYS_BACK
+from .school.snapshot import PupilData
 
 MAX_DAYS: Final = {"homework": 92, "behaviour": 366}
 WEEKDAYS: Final = (
@@ -74,9 +74,9 @@ class SchoolPupil:
         return self.data.has(dataset, self.now())
 
     async def lessons(self, day: date) -> list[Lesson]:
-        """The day's lessons, through the cache the coordinator keeps daily."""
+        """The day's lessons, through the interface the calendar and actions use."""
         coordinator = self.entry.runtime_data.coordinator
-        days = await coordinator.timetable(self.pupil_id).fetch(day, day, self.now())
+        days = await coordinator.lessons(self.pupil_id, day, day)
         return days.get(day, [])
 
     async def homework(self, first: date, last: date) -> list[Homework]:

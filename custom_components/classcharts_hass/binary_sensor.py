@@ -13,8 +13,8 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .school.datasets import Dataset
 
 PARALLEL_UPDATES = 0
 
@@ -44,11 +44,9 @@ async def async_setup_entry(
 class SchoolTomorrow(ClassChartsEntity, BinarySensorEntity):
     """On when tomorrow has lessons; off on weekends and holidays."""
 
-    entity_description = SCHOOL_TOMORROW
-
     def __init__(self, coordinator: ClassChartsCoordinator, pupil: Pupil) -> None:
         """Create the binary sensor for one pupil."""
-        super().__init__(coordinator, pupil, SCHOOL_TOMORROW.key, (Dataset.TIMETABLE,))
+        super().__init__(coordinator, pupil, SCHOOL_TOMORROW, (Dataset.TIMETABLE,))
 
     @property
     def is_on(self) -> bool | None:

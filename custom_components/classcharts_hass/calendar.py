@@ -16,11 +16,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import ClassChartsError, Detention, Homework, Lesson, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import PupilData, detention_end
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .text import line, paragraphs
+from .school.datasets import Dataset
+from .school.snapshot import PupilData, detention_end
+from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 0
 DEFAULT_DETENTION_LENGTH = timedelta(minutes=30)
@@ -168,8 +168,7 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         description: ClassChartsCalendarEntityDescription,
     ) -> None:
         """Create the calendar for one pupil."""
-        super().__init__(coordinator, pupil, description.key, description.datasets)
-        self.entity_description = description
+        super().__init__(coordinator, pupil, description, description.datasets)
         self._event: CalendarEvent | None = None
 
     @property
@@ -205,11 +204,11 @@ class ClassChartsCalendar(ClassChartsEntity, CalendarEntity):
         if self.entity_description.events_fn is None:
             zone = self.coordinator.client.pupil_zone(self.pupil_id)
             try:
-                days = await self.coordinator.timetable(self.pupil_id).fetch(
+                days = await self.coordinator.lessons(
+                    self.pupil_id,
                     start_date.astimezone(zone).date(),
                     # The range's end is exclusive: a week ends at midnight.
                     (end_date - timedelta(microseconds=1)).astimezone(zone).date(),
-                    self.coordinator.now(),
                 )
             except ClassChartsError as err:
                 raise action_error(err) from err

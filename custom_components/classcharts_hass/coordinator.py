@@ -1,8 +1,10 @@
 """The coordinator: when to poll, and one login per poll for every pupil.
 
-The pieces: ``datasets.py`` says what each dataset is and how it is fetched,
-``schedule.py`` when, ``state.py`` keeps each dataset's last good value,
-``pupils.py`` which pupils (and devices) there are, ``news.py`` what is new.
+The pieces, in ``school/``: ``datasets.py`` says what each dataset is and how
+it is fetched, ``poll_schedule.py`` when, ``poll.py`` fetches what is due and
+``last_values.py`` keeps each dataset's last good value, ``news_feeds.py`` says
+what is new; beside this module, ``roster.py`` which pupils (and devices) there
+are.
 """
 
 from __future__ import annotations
@@ -16,20 +18,19 @@ from homeassistant.helpers.event import async_track_point_in_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .client import (
-    ClassChartsClient,
-    ClassChartsError,
-)
-from .clock import instant, midnight
+from .announced_store import AnnouncedStore
+from .client import ClassChartsClient, ClassChartsError, Lesson
 from .const import DOMAIN, LOGGER
-from .data import AccountData, EventKind, PupilData
-from .datasets import Dataset, wanted_datasets
 from .errors import update_error
-from .news import new_items, timetable_changes
-from .polling import Fetched, fetch_due, retry_after
-from .pupils import Roster, device_identifier
 from .repairs import async_refresh_failed, async_refresh_worked
-from .schedule import (
+from .roster import Roster, device_identifier
+from .school.announced import AnnouncedItems
+from .school.clock import instant, midnight
+from .school.datasets import Dataset, wanted_datasets
+from .school.last_values import PupilLastValues
+from .school.news_feeds import new_items, timetable_changes
+from .school.poll import Fetched, fetch_due, retry_after
+from .school.poll_schedule import (
     POLL_INTERVAL,
     PUPILS_MAX_AGE,
     Mode,
@@ -41,9 +42,7 @@ from .schedule import (
     retry_after_failure,
     school_window,
 )
-from .seen import SeenItems
-from .state import PupilState
-from .timetable import TimetableCache
+from .school.snapshot import AccountData, EventKind, PupilData
 
 __all__ = ["ClassChartsConfigEntry", "ClassChartsCoordinator", "device_identifier"]
 
@@ -56,7 +55,7 @@ class ClassChartsRuntimeData:
 
     client: ClassChartsClient
     coordinator: ClassChartsCoordinator
-    seen: SeenItems
+    store: AnnouncedStore
 
 
 class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
@@ -69,7 +68,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         hass: HomeAssistant,
         entry: ClassChartsConfigEntry,
         client: ClassChartsClient,
-        seen: SeenItems,
+        announced: AnnouncedItems,
     ) -> None:
         """Set up the coordinator; the first poll happens at entry setup."""
         super().__init__(
@@ -80,7 +79,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             update_interval=POLL_INTERVAL[Mode.QUIET],
         )
         self.client = client
-        self._seen = seen
+        self._announced = announced
         self._polls = 0
         self.roster = Roster(hass, entry, client)
         self._pupils_fetched: datetime | None = None
@@ -89,12 +88,14 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         self._closed = False
 
     @property
-    def _states(self) -> dict[int, PupilState]:
+    def _states(self) -> dict[int, PupilLastValues]:
         return self.roster.states
 
-    def timetable(self, pupil_id: int) -> TimetableCache:
-        """The timetable cache of a pupil (for calendar range queries)."""
-        return self._states[pupil_id].timetable
+    async def lessons(
+        self, pupil_id: int, start: date, end: date
+    ) -> dict[date, list[Lesson]]:
+        """A pupil's lessons of every day of a range (calendar, actions)."""
+        return await self._states[pupil_id].lessons(start, end, self.now())
 
     def now(self) -> datetime:
         """The current time in the school's time zone."""
@@ -149,7 +150,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             self._pupils_fetched = now
             mode = mode_at(now, self._window(now))
         return await fetch_due(
-            self.client, self._seen, list(self._states.values()), mode, now
+            self.client, self._announced, list(self._states.values()), mode, now
         )
 
     def _window(self, now: datetime) -> Window | None:
@@ -164,7 +165,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         window = school_window(
             lesson
             for state in shown
-            for lesson in state.timetable.known(today, today).get(today, [])
+            for lesson in state.known_lessons(today, today).get(today, [])
         )
         if shown and all(_read_on(state, today) for state in shown):
             return window
@@ -177,20 +178,16 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         for pupil_id, state in self._states.items():
             usable = state.usable(now)
             fetched = fresh.get(pupil_id, set())
-            news = new_items(self._seen, state, fetched, now.date())
+            news = new_items(self._announced, state, fetched, now.date())
             news[EventKind.TIMETABLE_CHANGE] = timetable_changes(
-                self._seen, state, fetched, now.date()
+                self._announced, state, fetched, now.date()
             )
             pupils[pupil_id] = PupilData(
                 pupil=state.pupil,
                 values={
                     d: state.value(d) for d in usable if d is not Dataset.TIMETABLE
                 },
-                lessons=(
-                    state.timetable.known(date.min, date.max)
-                    if Dataset.TIMETABLE in usable
-                    else {}
-                ),
+                lessons=(state.known_lessons() if Dataset.TIMETABLE in usable else {}),
                 shown_until=usable,
                 new_items=news,
             )
@@ -230,7 +227,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         await super().async_shutdown()
 
 
-def _read_on(state: PupilState, today: date) -> bool:
+def _read_on(state: PupilLastValues, today: date) -> bool:
     """Whether the pupil's timetable was read today."""
     fetched = state.fetched().get(Dataset.TIMETABLE)
     return fetched is not None and fetched.date() == today

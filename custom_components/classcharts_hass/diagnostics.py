@@ -1,13 +1,14 @@
 """Diagnostics: the entry, the dataset table, each dataset's health and data.
 
-Credentials and everything a child or teacher wrote (names, reasons,
-locations, rooms, lessons, notes, titles, descriptions) are redacted; dates,
-counts, ids and flags stay, as they are what a fault report needs.
+Default-deny: a dataset's value shows only its shape (its fields, how many
+items) except the fields its row lists as safe (dates, counts, ids, flags:
+what a fault report needs). A new dataset shows nothing until its row says
+otherwise. Credentials and the pupil's names are redacted by key.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -17,8 +18,10 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_CODE, CONF_DATE_OF_BIRTH
 from .coordinator import ClassChartsConfigEntry
-from .datasets import DATASETS
-from .state import PupilState
+from .school.datasets import DATASETS, Dataset
+from .school.last_values import PupilLastValues
+
+REDACTED = "**REDACTED**"
 
 TO_REDACT = {
     # Credentials and the account.
@@ -64,7 +67,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _pupil(state: PupilState, now: datetime) -> dict[str, Any]:
+def _shape(value: Any, safe: frozenset[str], *, shown: bool = False) -> Any:
+    """A dataset's value as its shape; only fields in ``safe`` show their value.
+
+    Lists keep their length and days their date; any other value shows only
+    that it is set, unless it was reached through a safe field.
+    """
+    if value is None:
+        return None
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            field.name: _shape(getattr(value, field.name), safe, shown=True)
+            if field.name in safe
+            else _shape(getattr(value, field.name), frozenset())
+            for field in fields(value)
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_shape(item, safe, shown=shown) for item in value]
+    if isinstance(value, dict) and all(type(key) is date for key in value):
+        return {
+            str(day): _shape(item, safe, shown=shown) for day, item in value.items()
+        }
+    return _plain(value) if shown else REDACTED
+
+
+def _pupil(state: PupilLastValues, now: datetime) -> dict[str, Any]:
     """One pupil: flags, each dataset's health and value, the cached lessons."""
     return {
         "pupil": _plain(state.pupil),
@@ -74,11 +101,13 @@ def _pupil(state: PupilState, now: datetime) -> dict[str, Any]:
                 "failing_since": _plain(ds.failing_since),
                 "error": ds.error,
                 "usable": ds.usable(dataset, now),
-                "value": _plain(ds.value),
+                "value": _shape(ds.value, DATASETS[dataset].safe_fields),
             }
             for dataset, ds in sorted(state.datasets.items())
         },
-        "lessons": _plain(state.timetable.known(date.min, date.max)),
+        "lessons": _shape(
+            state.known_lessons(), DATASETS[Dataset.TIMETABLE].safe_fields
+        ),
     }
 
 

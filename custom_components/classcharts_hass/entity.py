@@ -6,16 +6,16 @@ from collections.abc import Callable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .client import AccountType, Pupil
 from .coordinator import ClassChartsCoordinator
-from .data import PupilData
-from .datasets import Dataset, all_wanted
-from .pupils import device_identifier
-from .text import line
+from .roster import device_identifier
+from .school.datasets import Dataset, all_wanted
+from .school.snapshot import PupilData
+from .school.text import line
 
 
 class ClassChartsEntity(CoordinatorEntity[ClassChartsCoordinator]):
@@ -27,15 +27,16 @@ class ClassChartsEntity(CoordinatorEntity[ClassChartsCoordinator]):
         self,
         coordinator: ClassChartsCoordinator,
         pupil: Pupil,
-        key: str,
+        description: EntityDescription,
         datasets: Iterable[Dataset],
     ) -> None:
-        """Attach the entity to the pupil's device."""
+        """Describe the entity and attach it to the pupil's device."""
         super().__init__(coordinator)
         entry = coordinator.config_entry
+        self.entity_description = description
         self.pupil_id = pupil.id
         self.datasets = tuple(datasets)
-        self._attr_unique_id = f"{entry.unique_id}_{pupil.id}_{key}"
+        self._attr_unique_id = f"{entry.unique_id}_{pupil.id}_{description.key}"
         self._attr_device_info = DeviceInfo(
             identifiers={device_identifier(entry, pupil.id)},
             name=line(pupil.name),

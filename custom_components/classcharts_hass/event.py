@@ -11,13 +11,14 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .changes import ChangeKind, TimetableChange
 from .client import ActivityItem, Announcement, BadgeAward, Detention, Homework, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import EventKind
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
-from .text import line
+from .school.datasets import Dataset
+from .school.lesson_changes import ChangeKind, TimetableChange
+from .school.news_feeds import DATASET_OF, POINT_POLARITIES
+from .school.snapshot import EventKind
+from .school.text import line
 
 PARALLEL_UPDATES = 0
 
@@ -37,9 +38,20 @@ class ClassChartsEventEntityDescription(EventEntityDescription):
     """An event entity: which new items it announces and how."""
 
     kind: EventKind
-    type_fn: Callable[[Any], str]
     attributes_fn: Callable[[Any], dict[str, Any]]
-    dataset: Dataset
+    # Which of ``event_types`` an item fires (None: the only one there is).
+    type_fn: Callable[[Any], str] | None = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset whose reads bring this news."""
+        return DATASET_OF[self.kind]
+
+    def event_type(self, item: Any) -> str:
+        """The event type an item fires."""
+        if self.type_fn is None:
+            return next(iter(self.event_types or ()))
+        return self.type_fn(item)
 
 
 def _behaviour(point: ActivityItem) -> dict[str, Any]:
@@ -106,47 +118,38 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
     ClassChartsEventEntityDescription(
         key="behaviour_point",
         translation_key="behaviour_point",
-        event_types=["positive", "negative"],
+        event_types=list(POINT_POLARITIES),
         kind=EventKind.BEHAVIOUR,
-        type_fn=lambda point: point.polarity,  # positive or negative (news.py)
+        type_fn=lambda point: point.polarity,
         attributes_fn=_behaviour,
-        dataset=Dataset.ACTIVITY,
     ),
     ClassChartsEventEntityDescription(
         key="new_homework",
         translation_key="new_homework",
         event_types=["homework_set"],
         kind=EventKind.HOMEWORK,
-        type_fn=lambda _: "homework_set",
         attributes_fn=_homework,
-        dataset=Dataset.HOMEWORK,
     ),
     ClassChartsEventEntityDescription(
         key="detention",
         translation_key="detention",
         event_types=["detention_set"],
         kind=EventKind.DETENTION,
-        type_fn=lambda _: "detention_set",
         attributes_fn=_detention,
-        dataset=Dataset.DETENTIONS,
     ),
     ClassChartsEventEntityDescription(
         key="announcement",
         translation_key="announcement",
         event_types=["announcement_published"],
         kind=EventKind.ANNOUNCEMENT,
-        type_fn=lambda _: "announcement_published",
         attributes_fn=_announcement,
-        dataset=Dataset.ANNOUNCEMENTS,
     ),
     ClassChartsEventEntityDescription(
         key="badge_earned",
         translation_key="badge_earned",
         event_types=["badge_earned"],
         kind=EventKind.BADGE,
-        type_fn=lambda _: "badge_earned",
         attributes_fn=_badge,
-        dataset=Dataset.BADGES,
     ),
     ClassChartsEventEntityDescription(
         key="timetable_change",
@@ -155,7 +158,6 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         kind=EventKind.TIMETABLE_CHANGE,
         type_fn=lambda change: change.kind.value,
         attributes_fn=_change,
-        dataset=Dataset.TIMETABLE,
     ),
 )
 
@@ -190,8 +192,7 @@ class ClassChartsEvent(ClassChartsEntity, EventEntity):
         description: ClassChartsEventEntityDescription,
     ) -> None:
         """Create the event entity for one pupil."""
-        super().__init__(coordinator, pupil, description.key, (description.dataset,))
-        self.entity_description = description
+        super().__init__(coordinator, pupil, description, (description.dataset,))
         self._handled_poll = 0
 
     async def async_added_to_hass(self) -> None:
@@ -217,7 +218,7 @@ class ClassChartsEvent(ClassChartsEntity, EventEntity):
         for item in items:
             before = self._last_event_time()
             self._trigger_event(
-                description.type_fn(item), description.attributes_fn(item)
+                description.event_type(item), description.attributes_fn(item)
             )
             after = self._last_event_time()
             if before is not None and after is not None and after < before + _ONE_MS:

@@ -23,9 +23,9 @@ from homeassistant.helpers import config_validation as cv
 from .client import AccountType, ClassChartsError, ClassChartsLimitError
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry
-from .datasets import Dataset
 from .errors import action_error
 from .schema import vol
+from .school.datasets import Dataset
 from .services import ATTR_PUPIL, pupil_of
 
 ATTR_BEHAVIOUR: Final = "behaviour"

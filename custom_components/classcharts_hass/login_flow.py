@@ -10,7 +10,6 @@ from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.util import dt as dt_util
 
-from . import create_client
 from .client import (
     Account,
     AccountType,
@@ -23,6 +22,7 @@ from .client import (
     Credentials,
     Pupil,
 )
+from .client_factory import create_client
 from .const import CONF_EXCLUDED_PUPILS, CONF_PUPILS, LOGGER
 from .login_form import account_unique_id, entry_data, login_schema, parse_credentials
 from .schema import vol

@@ -14,7 +14,6 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from .birth_date import parse_date_of_birth
 from .client import (
     Account,
     AccountType,
@@ -25,6 +24,7 @@ from .client import (
 )
 from .const import CONF_ACCOUNT_TYPE, CONF_CODE, CONF_DATE_OF_BIRTH
 from .schema import vol
+from .school.birth_date import parse_date_of_birth
 
 MAX_PASSWORD_LENGTH = 256
 PUPIL_CODE = re.compile(r"^[A-Z0-9]{4,20}$")

@@ -11,8 +11,8 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 
-from . import create_client
 from .client import ClassChartsClient, ClassChartsError, ParentCredentials
+from .client_factory import create_client
 from .const import CONF_EXCLUDED_PUPILS, CONF_PUPILS
 from .schema import vol
 from .two_logins import names_of, pupil_selector, students_with_own_login

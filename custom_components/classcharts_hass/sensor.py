@@ -18,16 +18,24 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .client import Detention, Homework, Lesson, Pupil
-from .clock import instant
+from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .data import BehaviourTotals, PupilData
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
-from .text import line, state
+from .school.datasets import Dataset
+from .school.snapshot import BehaviourTotals, PupilData
+from .school.text import state
+from .sensor_attributes import (
+    badge_attributes,
+    day_edge,
+    detention_attributes,
+    end_of_week,
+    homework_attributes,
+    lesson_attributes,
+    next_day,
+    next_day_edge,
+)
 
 PARALLEL_UPDATES = 0
-MAX_LISTED_ITEMS = 20
 
 type ValueFn = Callable[[PupilData, datetime], StateType | date | datetime]
 type AttributesFn = Callable[[PupilData, datetime], dict[str, Any]]
@@ -43,87 +51,6 @@ class ClassChartsSensorEntityDescription(SensorEntityDescription):
     datasets: tuple[Dataset, ...]
 
 
-def _lesson_attributes(lesson: Lesson | None) -> dict[str, Any]:
-    if lesson is None:
-        return {}
-    return {
-        "teacher": line(lesson.teacher),
-        "room": line(lesson.room),
-        "period": line(lesson.period),
-        "lesson": line(lesson.name),
-        "start": lesson.start.isoformat(),
-        "end": lesson.end.isoformat(),
-    }
-
-
-def _homework_attributes(items: list[Homework]) -> dict[str, Any]:
-    """The soonest items; the rest counted (the recorder refuses over 16 KB)."""
-    ordered = sorted(items, key=lambda hw: (hw.due_date, hw.subject, hw.id))
-    return {
-        "homework": [
-            {
-                "title": line(item.title),
-                "subject": line(item.subject),
-                "teacher": line(item.teacher),
-                "due_date": item.due_date.isoformat(),
-            }
-            for item in ordered[:MAX_LISTED_ITEMS]
-        ],
-        "not_listed": max(0, len(ordered) - MAX_LISTED_ITEMS),
-    }
-
-
-def _detention_attributes(detention: Detention | None) -> dict[str, Any]:
-    if detention is None:
-        return {}
-    return {
-        "location": line(detention.location),
-        "reason": line(detention.reason),
-        "length_minutes": detention.length_minutes,
-        "type": line(detention.type),
-        "subject": line(detention.subject),
-        "teacher": line(detention.teacher),
-    }
-
-
-def _day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime | None:
-    lessons = data.lessons_on(now.date())
-    if not lessons:
-        return None
-    if first:
-        return min((lesson.start for lesson in lessons), key=instant)
-    return max((lesson.end for lesson in lessons), key=instant)
-
-
-def _next_day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime | None:
-    lessons = data.next_school_day(now)
-    if not lessons:
-        return None
-    if first:
-        return min((lesson.start for lesson in lessons), key=instant)
-    return max((lesson.end for lesson in lessons), key=instant)
-
-
-def _next_day(data: PupilData, now: datetime) -> date | None:
-    lessons = data.next_school_day(now)
-    return lessons[0].start.astimezone(now.tzinfo).date() if lessons else None
-
-
-def _badge_attributes(data: PupilData) -> dict[str, Any]:
-    badges = sorted(data.badges or [], key=lambda badge: (badge.name, badge.id))
-    return {
-        "badges": [
-            {"name": line(badge.name), "times_awarded": badge.times_awarded}
-            for badge in badges[:MAX_LISTED_ITEMS]
-            if badge.times_awarded
-        ],
-    }
-
-
-def _end_of_week(now: datetime) -> Any:
-    return now.date() + timedelta(days=6 - now.weekday())
-
-
 def _homework_sensor(
     key: str, window: Callable[[datetime], tuple[Any, Any]]
 ) -> ClassChartsSensorEntityDescription:
@@ -133,7 +60,7 @@ def _homework_sensor(
         translation_key=key,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, now: len(data.outstanding(*window(now))),
-        attributes_fn=lambda data, now: _homework_attributes(
+        attributes_fn=lambda data, now: homework_attributes(
             data.outstanding(*window(now))
         ),
         datasets=(Dataset.HOMEWORK,),
@@ -162,7 +89,7 @@ def _today(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
 
 def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
     return _behaviour_sensor(
-        key, PupilData.behaviour_year, part, (Dataset.BEHAVIOUR, Dataset.ACTIVITY)
+        key, PupilData.behaviour_year, part, (Dataset.YEAR_TOTALS, Dataset.ACTIVITY)
     )
 
 
@@ -180,7 +107,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: (
             state(lesson.subject) if (lesson := data.current_lesson(now)) else None
         ),
-        attributes_fn=lambda data, now: _lesson_attributes(data.current_lesson(now)),
+        attributes_fn=lambda data, now: lesson_attributes(data.current_lesson(now)),
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -189,7 +116,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: (
             state(lesson.subject) if (lesson := data.next_lesson(now)) else None
         ),
-        attributes_fn=lambda data, now: _lesson_attributes(data.next_lesson(now)),
+        attributes_fn=lambda data, now: lesson_attributes(data.next_lesson(now)),
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -205,35 +132,35 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         key="school_day_start",
         translation_key="school_day_start",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda data, now: _day_edge(data, now, first=True),
+        value_fn=lambda data, now: day_edge(data, now, first=True),
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="school_day_end",
         translation_key="school_day_end",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda data, now: _day_edge(data, now, first=False),
+        value_fn=lambda data, now: day_edge(data, now, first=False),
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="next_school_day",
         translation_key="next_school_day",
         device_class=SensorDeviceClass.DATE,
-        value_fn=_next_day,
+        value_fn=next_day,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="next_school_day_start",
         translation_key="next_school_day_start",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda data, now: _next_day_edge(data, now, first=True),
+        value_fn=lambda data, now: next_day_edge(data, now, first=True),
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
         key="next_school_day_end",
         translation_key="next_school_day_end",
         device_class=SensorDeviceClass.TIMESTAMP,
-        value_fn=lambda data, now: _next_day_edge(data, now, first=False),
+        value_fn=lambda data, now: next_day_edge(data, now, first=False),
         datasets=TIMETABLE,
     ),
     _homework_sensor("homework_due_today", lambda now: (now.date(), now.date())),
@@ -242,7 +169,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         lambda now: (now.date() + timedelta(days=1), now.date() + timedelta(days=1)),
     ),
     _homework_sensor(
-        "homework_due_this_week", lambda now: (now.date(), _end_of_week(now))
+        "homework_due_this_week", lambda now: (now.date(), end_of_week(now))
     ),
     _homework_sensor(
         "homework_overdue", lambda now: (None, now.date() - timedelta(days=1))
@@ -267,7 +194,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: (
             detention.start if (detention := data.next_detention(now)) else None
         ),
-        attributes_fn=lambda data, now: _detention_attributes(data.next_detention(now)),
+        attributes_fn=lambda data, now: detention_attributes(data.next_detention(now)),
         datasets=(Dataset.DETENTIONS,),
     ),
     ClassChartsSensorEntityDescription(
@@ -298,7 +225,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="badges",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: sum(b.times_awarded for b in data.badges or []),
-        attributes_fn=lambda data, _: _badge_attributes(data),
+        attributes_fn=lambda data, _: badge_attributes(data),
         datasets=(Dataset.BADGES,),
     ),
 )
@@ -335,8 +262,7 @@ class ClassChartsSensor(ClassChartsEntity, SensorEntity):
         description: ClassChartsSensorEntityDescription,
     ) -> None:
         """Create the sensor for one pupil."""
-        super().__init__(coordinator, pupil, description.key, description.datasets)
-        self.entity_description = description
+        super().__init__(coordinator, pupil, description, description.datasets)
 
     @property
     def native_value(self) -> StateType | date | datetime:

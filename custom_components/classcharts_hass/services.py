@@ -22,9 +22,9 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from .client import ClassChartsError
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, device_identifier
-from .data import school_year_start
 from .errors import action_error
 from .schema import vol
+from .school.fetches import school_year_start
 
 ATTR_PUPIL: Final = "pupil"
 ATTR_START_DATE: Final = "start_date"
@@ -97,7 +97,7 @@ async def _timetable(
     entry: ClassChartsConfigEntry, pupil_id: int, start: date, end: date, _: ServiceCall
 ) -> ServiceResponse:
     coordinator = entry.runtime_data.coordinator
-    days = await coordinator.timetable(pupil_id).fetch(start, end, coordinator.now())
+    days = await coordinator.lessons(pupil_id, start, end)
     return {
         "lessons": [
             {

@@ -6,15 +6,16 @@ from homeassistant.components.todo import TodoItem, TodoListEntity
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import AccountType, ClassChartsError, Homework, Pupil
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
-from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .text import line, paragraphs
+from .school.datasets import Dataset
+from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 1
 
@@ -55,14 +56,17 @@ async def async_setup_entry(
     )
 
 
+HOMEWORK_TODO = EntityDescription(key="homework_todo", translation_key="homework")
+
+
 class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
     """Homework as a to-do list, soonest due first."""
 
-    _attr_translation_key = "homework"
+    entity_description: EntityDescription
 
     def __init__(self, coordinator: ClassChartsCoordinator, pupil: Pupil) -> None:
         """Students may tick homework; a parent's list is read-only."""
-        super().__init__(coordinator, pupil, "homework_todo", (Dataset.HOMEWORK,))
+        super().__init__(coordinator, pupil, HOMEWORK_TODO, (Dataset.HOMEWORK,))
         if coordinator.client.account_type is AccountType.STUDENT:
             # The frontend's edit dialog sends the description and due date
             # back with every save; without these features Home Assistant

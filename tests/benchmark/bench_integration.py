@@ -28,10 +28,11 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts_hass import BASE_URL
 from custom_components.classcharts_hass.client import ActivityItem, Homework
+from custom_components.classcharts_hass.client_factory import BASE_URL
 from custom_components.classcharts_hass.const import BASE_URL_ENV
-from custom_components.classcharts_hass.schedule import Dataset, Mode
+from custom_components.classcharts_hass.school.datasets import Dataset
+from custom_components.classcharts_hass.school.poll_schedule import Mode
 from tests.conftest import LONDON, TODAY, advance, setup_entry
 from tests.fake_server import FakeClassCharts
 from tests.simulation import simulate_day

@@ -1,32 +1,23 @@
-"""Every data call against the fake server's seeded pupils."""
+"""The data calls against the fake server's seeded pupils (homework and timetable: their own files)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-import json
-import time
 from zoneinfo import ZoneInfo
 
-import aiohttp
 import pytest
 
 from custom_components.classcharts_hass.client import (
-    ClassChartsClient,
     ClassChartsError,
     ClassChartsLimitError,
     ClassChartsResponseError,
-    StudentCredentials,
 )
 from custom_components.classcharts_hass.client.client import (
     MAX_ACTIVITY_PAGES,
-    MAX_TIMETABLE_DAYS,
-    TIMETABLE_CONCURRENCY,
 )
 from tests.conftest import TODAY
-from tests.examples import EXAMPLES
+from tests.examples import example
 from tests.fake_server import (
-    STUDENT_CODE,
-    STUDENT_DOB,
     STUDENT_ID,
     FakeClassCharts,
 )
@@ -38,10 +29,6 @@ LONDON = ZoneInfo("Europe/London")
 
 MONTH_AGO = TODAY - timedelta(days=30)
 IN_A_MONTH = TODAY + timedelta(days=30)
-
-
-def example(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
 
 
 # Pupils ----------------------------------------------------------------------
@@ -247,283 +234,6 @@ async def test_behaviour_reasons_as_empty_lists(
     assert summary.negative_reasons == {"Late to lesson": 1}
 
 
-# Homework ------------------------------------------------------------------------
-
-
-async def test_homeworks(fake: FakeClassCharts, student: ClientFactory) -> None:
-    client = student()
-    homeworks = {
-        h.title: h
-        for h in await client.get_homeworks(STUDENT_ID, MONTH_AGO, IN_A_MONTH)
-    }
-    assert homeworks["Reading log"].done
-    assert not homeworks["Fractions practice"].done  # late, not ticked
-    assert homeworks["Fractions practice"].mark == "7/10"
-    assert not homeworks["Revision"].done  # not_completed
-    assert not homeworks["Algebra starter"].done
-    assert homeworks["Algebra starter"].description == (
-        "Complete the worksheet on algebra."
-    )
-    assert homeworks["Algebra starter"].completion_minutes == 30
-    assert homeworks["Vocabulary list"].completion_minutes is None  # ""
-    [request] = fake.api_requests("homeworks")
-    assert request.query == {
-        "display_date": "due_date",
-        "from": MONTH_AGO.isoformat(),
-        "to": IN_A_MONTH.isoformat(),
-    }
-
-
-async def test_homework_done_by_state_or_tick(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    body = example("homeworks")
-    template = body["data"][0]
-    variants = []
-    for n, (state, ticked) in enumerate(
-        [
-            (None, "no"),
-            ("completed", "no"),
-            (None, "yes"),
-            ("late", "no"),
-            ("not_completed", "yes"),
-        ]
-    ):
-        item = json.loads(json.dumps(template))
-        item["id"] = 100 + n
-        item["status"]["id"] = 200 + n
-        item["status"]["state"] = state
-        item["status"]["ticked"] = ticked
-        variants.append(item)
-    variants[0]["description"] = (
-        "<p>Read <b>pages&nbsp;4&ndash;6</b></p><ul><li>Notes</li><li>Quiz</li></ul>"
-        "<br><br><br>Thanks &amp; well done"
-    )
-    variants[1]["completion_time_unit"] = "hours"
-    variants[1]["completion_time_value"] = "2"
-    fake.set_response("homeworks", {**body, "data": variants})
-    client = student()
-    homeworks = await client.get_homeworks(STUDENT_ID, MONTH_AGO, TODAY)
-    assert [h.done for h in homeworks] == [False, True, True, False, True]
-    assert homeworks[0].description == (
-        "Read pages 4\u20136\n\n- Notes\n- Quiz\n\nThanks & well done"
-    )
-    assert "<" not in homeworks[0].description
-    assert homeworks[1].completion_minutes == 120
-
-
-async def test_tick_untick_and_idempotent(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    client = student()
-    [homework] = [
-        h
-        for h in await client.get_homeworks(STUDENT_ID, MONTH_AGO, IN_A_MONTH)
-        if h.title == "Poem annotation"
-    ]
-    assert not homework.done
-    assert await client.set_homework_done(STUDENT_ID, homework, True) is True
-    assert fake.homework(homework.id).ticked
-    ticks = fake.api_requests("homeworkticked")
-    assert [r.path for r in ticks] == [
-        f"/apiv2student/homeworkticked/{homework.status_id}"
-    ]
-    # Asking again for the state it already has sends no toggle.
-    assert await client.set_homework_done(STUDENT_ID, homework, True) is False
-    assert len(fake.api_requests("homeworkticked")) == 1
-    assert fake.homework(homework.id).ticked
-    assert await client.set_homework_done(STUDENT_ID, homework, False) is True
-    assert not fake.homework(homework.id).ticked
-    assert await client.set_homework_done(STUDENT_ID, homework, False) is False
-    assert len(fake.api_requests("homeworkticked")) == 2
-    [again] = [
-        h
-        for h in await client.get_homeworks(
-            STUDENT_ID, homework.due_date, homework.due_date
-        )
-        if h.id == homework.id
-    ]
-    assert not again.done
-
-
-async def test_completed_by_teacher_is_not_toggled(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    client = student()
-    [reading] = [
-        h
-        for h in await client.get_homeworks(STUDENT_ID, MONTH_AGO, IN_A_MONTH)
-        if h.title == "Reading log"
-    ]
-    assert await client.set_homework_done(STUDENT_ID, reading, True) is False
-    assert not fake.api_requests("homeworkticked")
-
-
-async def test_tick_refused_for_parent_and_missing_homework(
-    fake: FakeClassCharts, student: ClientFactory, parent: ClientFactory
-) -> None:
-    client = student()
-    homework = (await client.get_homeworks(STUDENT_ID, MONTH_AGO, IN_A_MONTH))[0]
-    with pytest.raises(ClassChartsError, match="only available to student"):
-        await parent().set_homework_done(STUDENT_ID, homework, True)
-    fake.pupils[STUDENT_ID].homeworks.clear()
-    with pytest.raises(ClassChartsError, match="no longer listed") as err:
-        await client.set_homework_done(STUDENT_ID, homework, True)
-    assert not fake.api_requests("homeworkticked")
-    assert_no_secrets(fake, err.value)
-
-
-# Timetable -----------------------------------------------------------------------
-
-
-async def test_timetable_today_with_shared_period(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    client = student()
-    lessons = await client.get_timetable(STUDENT_ID, TODAY)
-    assert [lesson.period for lesson in lessons] == [
-        "P1",
-        "P2",
-        "Tut",
-        "P3",
-        "P3",
-        "P4",
-    ]
-    p3 = [lesson for lesson in lessons if lesson.period == "P3"]
-    assert p3[0].key == p3[1].key
-    assert p3[0].uid != p3[1].uid
-    assert len({lesson.uid for lesson in lessons}) == len(lessons)
-    assert lessons[-1].note == "Bring atlas"
-    # November: Greenwich Mean Time.
-    assert lessons[0].start == datetime(2026, 11, 24, 8, 45, tzinfo=LONDON)
-    assert lessons[0].start.utcoffset() == timedelta(0)
-    assert lessons[0].end - lessons[0].start == timedelta(hours=1)
-
-
-async def test_timetable_weekend_is_empty(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    client = student()
-    assert await client.get_timetable(STUDENT_ID, date(2026, 11, 28)) == []
-
-
-@pytest.mark.parametrize("empty", [[], None])
-async def test_timetable_empty_day_quirk(
-    fake: FakeClassCharts, student: ClientFactory, empty: list | None
-) -> None:
-    body = example("timetable")
-    body["data"] = empty
-    fake.set_response("timetable", body)
-    assert await student().get_timetable(STUDENT_ID, date(2025, 9, 23)) == []
-
-
-def _timetable_on(day: date, offset: str) -> dict:
-    """The example timetable moved to another day, times written with an offset."""
-    body = json.loads(
-        (EXAMPLES / "timetable.json").read_text().replace("2025-09-23", day.isoformat())
-    )
-    for lesson in body["data"]:
-        for key in ("start_time", "end_time"):
-            lesson[key] = lesson[key].replace("+01:00", offset)
-    return body
-
-
-@pytest.mark.parametrize(
-    ("day", "offset", "hours"),
-    [
-        (date(2025, 9, 23), "+01:00", 1),  # British Summer Time
-        (date(2025, 12, 2), "+00:00", 0),  # Greenwich Mean Time
-        (date(2026, 7, 7), "Z", 1),  # summer, sent in UTC: 07:45Z is 08:45 local
-    ],
-)
-async def test_timetable_times_are_uk_local(
-    fake: FakeClassCharts,
-    student: ClientFactory,
-    day: date,
-    offset: str,
-    hours: int,
-) -> None:
-    body = _timetable_on(day, offset)
-    if offset == "Z":
-        for lesson in body["data"]:
-            for key in ("start_time", "end_time"):
-                moment = datetime.fromisoformat(lesson[key].replace("Z", "+01:00"))
-                lesson[key] = moment.astimezone(ZoneInfo("UTC")).isoformat()
-    fake.set_response("timetable", body)
-    lessons = await student().get_timetable(STUDENT_ID, day)
-    assert len(lessons) == 6
-    first = lessons[0]
-    assert first.start.tzinfo == LONDON
-    assert first.start.utcoffset() == timedelta(hours=hours)
-    assert (first.start.date(), first.start.hour, first.start.minute) == (day, 8, 45)
-    shared = [lesson for lesson in lessons if lesson.period == "P3"]
-    assert len(shared) == 2
-    assert shared[0].uid != shared[1].uid
-    assert shared[0].teacher != shared[1].teacher
-
-
-async def test_timetables_range_and_concurrency(fake: FakeClassCharts) -> None:
-    in_flight = 0
-    most = 0
-
-    async def started(*_: object) -> None:
-        nonlocal in_flight, most
-        in_flight += 1
-        most = max(most, in_flight)
-
-    async def ended(*_: object) -> None:
-        nonlocal in_flight
-        in_flight -= 1
-
-    trace = aiohttp.TraceConfig()
-    trace.on_request_start.append(started)
-    trace.on_request_end.append(ended)
-    trace.on_request_exception.append(ended)
-    async with aiohttp.ClientSession(trace_configs=[trace]) as traced:
-        client = ClassChartsClient(
-            traced,
-            StudentCredentials(STUDENT_CODE, STUDENT_DOB),
-            base_url=fake.base_url,
-        )
-        await client.login()
-        fake.latency = 0.05
-        start = date(2026, 11, 23)
-        began = time.monotonic()
-        days = await client.get_timetables(
-            STUDENT_ID, start, start + timedelta(days=13)
-        )
-        elapsed = time.monotonic() - began
-    assert list(days) == [start + timedelta(days=n) for n in range(14)]
-    assert [len(days[start + timedelta(days=n)]) for n in range(7)] == [
-        6,
-        6,
-        6,
-        5,
-        6,
-        0,
-        0,
-    ]
-    assert most == TIMETABLE_CONCURRENCY
-    # 14 days, 4 at a time: 4 rounds of latency, far less than 14 in a row.
-    assert 4 * 0.05 * 0.9 <= elapsed < 14 * 0.05
-    assert len(fake.api_requests("timetable")) == 14
-
-
-async def test_timetables_range_limits(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    client = student()
-    with pytest.raises(ClassChartsError, match=str(MAX_TIMETABLE_DAYS)):
-        await client.get_timetables(
-            STUDENT_ID, TODAY, TODAY + timedelta(days=MAX_TIMETABLE_DAYS)
-        )
-    with pytest.raises(ClassChartsError, match="1 to"):
-        await client.get_timetables(STUDENT_ID, TODAY, TODAY - timedelta(days=1))
-    assert not fake.requests
-    one = await client.get_timetables(STUDENT_ID, TODAY, TODAY)
-    assert list(one) == [TODAY]
-
-
 # Detentions, announcements, badges, attendance, fields, rewards ------------------
 
 
@@ -671,28 +381,3 @@ async def test_behaviour_reasons_as_a_list_of_items_are_refused(
     fake.set_response("behaviour", body)
     with pytest.raises(ClassChartsResponseError, match="positive_reasons"):
         await student().get_behaviour(STUDENT_ID, MONTH_AGO, TODAY)
-
-
-async def test_homework_description_blocks_as_a_browser_separates_them(
-    fake: FakeClassCharts, student: ClientFactory
-) -> None:
-    """A quotation is a paragraph of its own; a rule starts a new line."""
-    homework_id = fake.add_homework(
-        STUDENT_ID,
-        title="Poem",
-        due_date=TODAY,
-        description=(
-            "<p>Read the poem</p><blockquote>The owl and the pussycat</blockquote>"
-            "Then answer<hr>Due Friday"
-        ),
-    )
-    homeworks = await student().get_homeworks(STUDENT_ID, TODAY, TODAY)
-    poem = next(h for h in homeworks if h.id == homework_id)
-    assert poem.description.splitlines() == [
-        "Read the poem",
-        "",
-        "The owl and the pussycat",
-        "",
-        "Then answer",
-        "Due Friday",
-    ]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-import json
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.conftest import TODAY
-from tests.examples import EXAMPLES
+from tests.examples import example
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 from .conftest import ClientFactory
@@ -17,10 +16,6 @@ from .conftest import ClientFactory
 LONDON = ZoneInfo("Europe/London")
 
 WEEK_AGO = TODAY - timedelta(days=7)
-
-
-def example(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
 
 
 # Quirk 1: meta is [] on list endpoints, an object elsewhere.

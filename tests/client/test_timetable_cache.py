@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from custom_components.classcharts_hass import timetable
-from custom_components.classcharts_hass.timetable import TimetableCache
+from custom_components.classcharts_hass.school import timetable_cache
+from custom_components.classcharts_hass.school.timetable_cache import TimetableCache
 from tests.conftest import LONDON
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -43,9 +43,9 @@ async def test_a_long_range_is_cut(
     """A query for half a year reads at most MAX_DAYS_PER_QUERY days."""
     cache = TimetableCache(student(), STUDENT_ID)
     days = await cache.fetch(date(2026, 9, 1), date(2027, 3, 1), NOW)
-    assert len(timetable_requests(fake)) == timetable.MAX_DAYS_PER_QUERY
+    assert len(timetable_requests(fake)) == timetable_cache.MAX_DAYS_PER_QUERY
     assert max(days) == date(2026, 9, 1) + timedelta(
-        days=timetable.MAX_DAYS_PER_QUERY - 1
+        days=timetable_cache.MAX_DAYS_PER_QUERY - 1
     )
 
 
@@ -53,7 +53,7 @@ async def test_the_cache_forgets_the_oldest_days(
     fake: FakeClassCharts, student: ClientFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Memory stays bounded: past the limit, the oldest days go."""
-    monkeypatch.setattr(timetable, "MAX_CACHED_DAYS", 10)
+    monkeypatch.setattr(timetable_cache, "MAX_CACHED_DAYS", 10)
     cache = TimetableCache(student(), STUDENT_ID)
     await cache.fetch(date(2026, 11, 1), date(2026, 11, 14), NOW)
     kept = cache.known(date.min, date.max)

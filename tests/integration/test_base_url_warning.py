@@ -7,8 +7,11 @@ from datetime import date
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.classcharts_hass import _warn_other_base_url, create_client
 from custom_components.classcharts_hass.client import StudentCredentials
+from custom_components.classcharts_hass.client_factory import (
+    _warn_other_base_url,
+    create_client,
+)
 from custom_components.classcharts_hass.const import BASE_URL_ENV
 
 CREDENTIALS = StudentCredentials(code="ADA12345", date_of_birth=date(2012, 3, 14))

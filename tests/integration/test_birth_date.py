@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.classcharts_hass.birth_date import parse_date_of_birth
+from custom_components.classcharts_hass.school.birth_date import parse_date_of_birth
 
 LONDON = ZoneInfo("Europe/London")
 

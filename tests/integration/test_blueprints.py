@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.classcharts_hass.datasets import Dataset
+from custom_components.classcharts_hass.school.datasets import Dataset
 from tests.conftest import LONDON, NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, FakeDetention
 

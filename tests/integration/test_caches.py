@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.classcharts_hass.seen import MAX_REMEMBERED
-from custom_components.classcharts_hass.timetable import MAX_CACHED_DAYS
+from custom_components.classcharts_hass.school.announced import MAX_REMEMBERED
+from custom_components.classcharts_hass.school.timetable_cache import MAX_CACHED_DAYS
 from tests.conftest import LONDON, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -38,11 +38,11 @@ async def test_browsing_far_ahead_keeps_today(
             first,
             first + timedelta(days=31),
         )
-    cache = student_entry.runtime_data.coordinator.timetable(STUDENT_ID)
-    assert len(cache.known(TODAY - timedelta(days=999), TODAY + timedelta(999))) <= (
-        MAX_CACHED_DAYS
-    )
-    assert cache.known(TODAY, TODAY)[TODAY]
+    pupil = student_entry.runtime_data.coordinator.roster.states[STUDENT_ID]
+    assert len(
+        pupil.known_lessons(TODAY - timedelta(days=999), TODAY + timedelta(999))
+    ) <= (MAX_CACHED_DAYS)
+    assert pupil.known_lessons(TODAY, TODAY)[TODAY]
     await advance(hass_london, freezer, timedelta(minutes=10))
     assert hass_london.states.get("sensor.ada_example_current_lesson").state != (
         "unknown"

@@ -10,7 +10,7 @@ from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts_hass.pupils import REMOVE_AFTER
+from custom_components.classcharts_hass.roster import REMOVE_AFTER
 from tests.conftest import LONDON, advance, setup_entry
 from tests.fake_server import CHILD_IDS, FakeClassCharts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 import json
 
 from homeassistant.core import HomeAssistant
@@ -13,7 +14,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.classcharts_hass import diagnostics as diagnostics_module
 from custom_components.classcharts_hass.diagnostics import TO_REDACT
+from custom_components.classcharts_hass.school.datasets import DATASETS
 from tests.conftest import find_secrets, setup_entry
 from tests.fake_server import PARENT_EMAIL, STUDENT_ID, FakeClassCharts
 
@@ -125,3 +128,43 @@ async def test_each_personal_field_is_redacted(
     assert diagnostics["entry"]["data"]["date_of_birth"] == "**REDACTED**"
     assert STUDENT_ID  # the pupil id is no secret and stays
     assert {"code", "date_of_birth", "password", "email"} <= TO_REDACT
+
+
+def _leaves(value: object) -> list[object]:
+    """Every value inside dicts and lists (the keys are the shape)."""
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+async def test_every_dataset_is_private_unless_its_row_says_otherwise(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no field listed as safe, each row's value shows only its shape.
+
+    The table is iterated, so a dataset added later is covered: forgetting to
+    list its fields hides them, and nothing of it reaches diagnostics.
+    """
+    private = {
+        dataset: replace(spec, safe_fields=frozenset())
+        for dataset, spec in DATASETS.items()
+    }
+    monkeypatch.setattr(diagnostics_module, "DATASETS", private)
+    await setup_entry(hass_london, student_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass_london, hass_client, student_entry
+    )
+    pupil = diagnostics["pupils"]["pupil_1"]
+    for dataset in DATASETS:
+        shown = pupil["datasets"][str(dataset)]
+        assert shown["usable"] is True, dataset
+        leaves = _leaves(shown["value"])
+        assert "**REDACTED**" in leaves, dataset  # the value is there, as shape
+        assert set(leaves) <= {"**REDACTED**", None}, dataset
+    assert set(_leaves(pupil["lessons"])) == {"**REDACTED**"}

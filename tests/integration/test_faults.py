@@ -244,7 +244,7 @@ async def test_session_expiring_between_two_calls_of_a_refresh(
 
 def coordinator_dataset(name: str) -> object:
     """A schedule dataset by name."""
-    from custom_components.classcharts_hass.schedule import Dataset  # noqa: PLC0415
+    from custom_components.classcharts_hass.school.datasets import Dataset  # noqa: PLC0415
 
     return Dataset(name)
 

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.classcharts_hass.datasets import KEEP_LAST_VALUE, Dataset
+from custom_components.classcharts_hass.school.datasets import KEEP_LAST_VALUE, Dataset
 from tests.conftest import LONDON, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -173,18 +173,18 @@ def test_year_totals_unknown_when_the_feed_misses_days() -> None:
         Features,
         Pupil,
     )
-    from custom_components.classcharts_hass.data import PupilData  # noqa: PLC0415
-    from custom_components.classcharts_hass.fetchers import (  # noqa: PLC0415
+    from custom_components.classcharts_hass.school.fetches import (  # noqa: PLC0415
         Activity,
         YearSoFar,
     )
+    from custom_components.classcharts_hass.school.snapshot import PupilData  # noqa: PLC0415
 
     flags = dict.fromkeys(Features.__slots__, True)  # type: ignore[attr-defined]
     pupil = Pupil(1, "A", "A", "B", None, "Europe/London", Features(**flags), None)
     now = datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
     summary = YearSoFar(date(2026, 9, 1), date(2026, 11, 23), BehaviourSummary(5, 1))
     values = {
-        Dataset.BEHAVIOUR: summary,
+        Dataset.YEAR_TOTALS: summary,
         Dataset.ACTIVITY: Activity([], datetime(2026, 11, 25, 0, 0, tzinfo=LONDON)),
     }
     data = PupilData(pupil, values, shown_until=dict.fromkeys(values))

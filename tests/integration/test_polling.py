@@ -10,8 +10,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass.const import BASE_URL_ENV
-from custom_components.classcharts_hass.datasets import Dataset
-from custom_components.classcharts_hass.schedule import Mode, is_due
+from custom_components.classcharts_hass.school.datasets import Dataset
+from custom_components.classcharts_hass.school.poll_schedule import Mode, is_due
 from tests.conftest import LONDON, NOW, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 from tests.simulation import simulate_day

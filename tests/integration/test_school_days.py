@@ -151,7 +151,7 @@ async def test_hidden_timetable_has_no_school_day_entities(
 def test_unread_day_stops_the_search() -> None:
     """A day not read could be a school day: no later day is claimed."""
     from custom_components.classcharts_hass.client import Features, Lesson, Pupil  # noqa: PLC0415
-    from custom_components.classcharts_hass.data import PupilData  # noqa: PLC0415
+    from custom_components.classcharts_hass.school.snapshot import PupilData  # noqa: PLC0415
 
     flags = dict.fromkeys(Features.__slots__, True)  # type: ignore[attr-defined]
     pupil = Pupil(1, "A", "A", "B", None, "Europe/London", Features(**flags), None)

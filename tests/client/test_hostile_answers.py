@@ -1,4 +1,4 @@
-"""Regression tests of issue 10's answer defects (5-8, 10, 11), over loopback."""
+"""Odd and hostile answers: login pages, tokens, bodies, dates, numbers, pages (over loopback)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from custom_components.classcharts_hass.client.transport import (
     safe_value,
 )
 from tests.conftest import TODAY
-from tests.examples import EXAMPLES
+from tests.examples import example
 from tests.fake_server import PARENT_PASSWORD, STUDENT_ID, FakeClassCharts
 from tests.fake_server.models import school_year_start
 
@@ -32,10 +32,6 @@ from .conftest import ClientFactory, FakeClock, count, small_pages
 LONDON = ZoneInfo("Europe/London")
 
 WEEK_AGO = TODAY - timedelta(days=7)
-
-
-def example(name: str) -> dict[str, Any]:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
 
 
 # Defect 5: a captcha script is no captcha demand -----------------------------

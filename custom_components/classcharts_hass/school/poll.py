@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from .client import (
+from ..client import (
     ClassChartsAuthenticationError,
     ClassChartsClient,
     ClassChartsConnectionError,
@@ -22,13 +22,13 @@ from .client import (
     ClassChartsRateLimitError,
     ClassChartsSessionError,
 )
-from .const import LOGGER
-from .data import EventKind
+from .announced import AnnouncedItems
 from .datasets import DATASETS, Dataset, wanted_datasets
-from .fetchers import FetchContext
-from .schedule import Mode, due_datasets
-from .seen import SeenItems
-from .state import PupilState
+from .fetches import FetchContext
+from .last_values import PupilLastValues
+from .log import LOGGER
+from .poll_schedule import Mode, due_datasets
+from .snapshot import EventKind
 
 # How long a server asked us to wait, and which datasets of which pupil worked.
 type Fetched = tuple[timedelta, dict[int, set[Dataset]]]
@@ -36,8 +36,8 @@ type Fetched = tuple[timedelta, dict[int, set[Dataset]]]
 
 async def fetch_due(
     client: ClassChartsClient,
-    seen: SeenItems,
-    states: list[PupilState],
+    announced: AnnouncedItems,
+    states: list[PupilLastValues],
     mode: Mode,
     now: datetime,
 ) -> Fetched:
@@ -55,7 +55,7 @@ async def fetch_due(
     if jobs:
         await client.ensure_session()  # a failed login fails the poll, here
     results = await asyncio.gather(
-        *(_fetch(client, seen, state, dataset, now) for state, dataset in jobs),
+        *(_fetch(client, announced, state, dataset, now) for state, dataset in jobs),
         return_exceptions=True,
     )
     failed = [r for r in results if isinstance(r, BaseException)]
@@ -80,24 +80,26 @@ async def fetch_due(
 
 async def _fetch(
     client: ClassChartsClient,
-    seen: SeenItems,
-    state: PupilState,
+    announced: AnnouncedItems,
+    state: PupilLastValues,
     dataset: Dataset,
     now: datetime,
 ) -> None:
     """Fetch one dataset of one pupil and remember it."""
-    newest = seen.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
-    year = state.value(Dataset.BEHAVIOUR)
+    newest = announced.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
+    year = state.value(Dataset.YEAR_TOTALS)
     spec = DATASETS[dataset]
     last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
-    context = FetchContext(client, state, now, newest, year, last)
+    context = FetchContext(
+        client, state.pupil.id, state.timetable, now, newest, year, last
+    )
     value = spec.clean(await spec.fetch(context))
     if state.succeeded(dataset, value, now):
         LOGGER.info("ClassCharts %s of pupil %s works again", dataset, state.pupil.id)
 
 
 def _failed(
-    state: PupilState, dataset: Dataset, error: BaseException, now: datetime
+    state: PupilLastValues, dataset: Dataset, error: BaseException, now: datetime
 ) -> None:
     """Remember a dataset's failure; log the first of a run only."""
     if not state.failed(dataset, error, now):

@@ -1,33 +1,37 @@
-"""Which items have been announced as events, kept across restarts.
+"""Which items have been announced as events: each new item fires once.
 
-Per pupil and kind the store keeps the ids of the most recent items and a
+Per pupil and kind the record keeps the ids of the most recent items and a
 floor: the highest id it ever had to forget. An item is new when its id is
 above the floor and not remembered, so however many items a feed holds, none
 fires twice because the list was full (ClassCharts ids grow over time).
 
 For timetable changes it keeps, per pupil, the lessons last read of today and
-tomorrow (``changes.py``): a change fires when a read differs from them.
+tomorrow (``lesson_changes.py``): a change fires when a read differs from them.
+
+The record is kept across restarts by a store behind ``AnnouncementStore``
+(Home Assistant's, in ``announced_store.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.storage import Store
+from .lesson_changes import KnownLesson, TimetableChange, compare, days_compared
 
-from .changes import KnownLesson, TimetableChange, compare, days_compared
-from .const import DOMAIN, LOGGER
-
-STORAGE_VERSION: Final = 1
-SAVE_DELAY: Final = 5
 MAX_REMEMBERED: Final = 2000
 LESSONS: Final = "lessons"  # per pupil: {ISO day: [[seven texts], ...]}
 LESSON_FIELDS: Final = 7
+
+type Record = dict[str, dict[str, Any]]
+
+
+class AnnouncementStore(Protocol):
+    """Keeps the record of announced items across restarts."""
+
+    def save_later(self, record: Callable[[], Record]) -> None:
+        """Write the record soon (a store that is closed writes nothing)."""
 
 
 def _valid_lessons(value: Any) -> bool:
@@ -45,7 +49,7 @@ def _valid_lessons(value: Any) -> bool:
     )
 
 
-def _valid(data: Any) -> bool:
+def valid_record(data: Any) -> bool:
     """Whether stored data has the shape this module writes."""
     if not isinstance(data, dict):
         return False
@@ -66,69 +70,22 @@ def _valid(data: Any) -> bool:
     return True
 
 
-class SeenItems:
+class AnnouncedItems:
     """Remembers item ids per pupil and kind, so each new item fires once.
 
     The first time a kind is seen for a pupil, its items are only remembered:
     nothing that existed before the integration was set up fires an event.
     """
 
-    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
-        """Prepare the store of one config entry."""
-        self._hass = hass
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.seen"
-        )
-        self._data: dict[str, dict[str, Any]] = {}
-        self._closed = False
-
-    async def async_load(self) -> None:
-        """Read what earlier runs announced; a damaged store is set aside."""
-        problem: str | None = None
-        try:
-            data = await self._store.async_load()
-        except (HomeAssistantError, NotImplementedError, KeyError, ValueError) as err:
-            data, problem = None, type(err).__name__
-        else:
-            problem = None if data is None or _valid(data) else "unexpected content"
-        if problem is not None:
-            aside = await self._hass.async_add_executor_job(self._set_aside)
-            LOGGER.warning(
-                "The record of announced ClassCharts items could not be read (%s); "
-                "starting afresh, so items already there fire no events%s",
-                problem,
-                f"; the old file is kept as {aside}" if aside else "",
-            )
-            data = None
-        self._data = data or {}
-
-    def _set_aside(self) -> str | None:
-        """Rename the damaged file, so a fresh one replaces it (None: no file)."""
-        path = Path(self._store.path)
-        if not path.exists():
-            return None
-        aside = path.with_name(f"{path.name}.corrupt")
-        path.replace(aside)
-        return aside.name
-
-    def close(self) -> None:
-        """Write nothing more (the entry is unloaded or removed)."""
-        self._closed = True
-
-    async def async_remove(self) -> None:
-        """Forget everything (the config entry was removed)."""
-        self._closed = True
-        await self._store.async_remove()
+    def __init__(self, store: AnnouncementStore, record: Record) -> None:
+        """Work on a record read by ``store`` (checked with ``valid_record``)."""
+        self._store = store
+        self._data = record
 
     def newest_time(self, pupil_id: int, kind: str) -> datetime | None:
         """When the newest announced item of a kind happened, if known."""
         value = self._data.get(str(pupil_id), {}).get(f"{kind}_newest")
         return datetime.fromisoformat(value) if isinstance(value, str) else None
-
-    async def async_flush(self) -> None:
-        """Write now (at unload), so a reload straight after a poll repeats nothing."""
-        if not self._closed:
-            await self._store.async_save(self._data)
 
     def take_changes(
         self,
@@ -157,8 +114,7 @@ class SeenItems:
             kept[key] = [lesson.to_store() for lesson in after]
         if kept != stored:
             pupil[LESSONS] = kept
-            if not self._closed:
-                self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+            self._store.save_later(lambda: self._data)
         return changes
 
     def take_new[T](
@@ -213,6 +169,6 @@ class SeenItems:
             newest = self.newest_time(pupil_id, kind)
             if times and (newest is None or max(times) > newest):
                 pupil[f"{kind}_newest"] = max(times).isoformat()
-        if (known is None or new) and not self._closed:
-            self._store.async_delay_save(lambda: self._data, SAVE_DELAY)
+        if known is None or new:
+            self._store.save_later(lambda: self._data)
         return new

@@ -6,9 +6,9 @@ import asyncio
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
-from .client import ClassChartsClient, Lesson
+from ..client import ClassChartsClient, Lesson
 from .clock import instant
-from .const import LOGGER
+from .log import LOGGER
 
 MAX_AGE: Final = timedelta(hours=24)
 MAX_DAYS_PER_QUERY: Final = 93

@@ -1,4 +1,4 @@
-"""Regression tests of issue 10's session defects (1-4, 9) and the Tes hop.
+"""The session under faults: expiry, activation, ticks, relogins, addresses, the Tes hop.
 
 Every test runs against the fake server over loopback.
 """

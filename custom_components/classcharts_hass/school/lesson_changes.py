@@ -2,7 +2,7 @@
 
 Each read of the timetable (the day's first, and the re-reads at the
 checkpoints in ``datasets.py``) compares today and tomorrow with the lessons
-last stored for that day (``seen.py``, kept across restarts), then stores the
+last stored for that day (``announced.py``, kept across restarts), then stores the
 new ones. A day never stored before (the first read of it, a fresh set-up, a
 day that just became tomorrow) is only stored: nothing fires. Days after
 tomorrow are neither compared nor stored. So each change fires once, a restart
@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
-from .client import Lesson
+from ..client import Lesson
 from .clock import instant
 
 # The days whose changes are news: today and tomorrow.
@@ -61,7 +61,7 @@ class KnownLesson:
 
     @classmethod
     def stored(cls, value: list[str]) -> KnownLesson:
-        """Read a stored lesson (``seen.py`` checked it has seven texts)."""
+        """Read a stored lesson (``announced.py`` checked it has seven texts)."""
         return cls(*value)
 
     def to_store(self) -> list[str]:

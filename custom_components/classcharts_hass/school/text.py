@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final, overload
 
-from .client.parse import html_to_text
+from ..client.parse import html_to_text
 
 STATE_MAX: Final = 255
 ATTRIBUTE_MAX: Final = 300

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from .client import (
+from ..client import (
     Announcement,
     Attendance,
     Badge,
@@ -27,17 +27,7 @@ from .client import (
 )
 from .clock import instant, midnight, start_of
 from .datasets import Dataset
-from .fetchers import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar, school_year_start
-
-# school_year_start is read from here by services.py.
-__all__ = [
-    "AccountData",
-    "BehaviourTotals",
-    "EventKind",
-    "PupilData",
-    "detention_end",
-    "school_year_start",
-]
+from .fetches import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar, school_year_start
 
 
 class EventKind(StrEnum):
@@ -234,7 +224,7 @@ class PupilData:
 
         After 1 September a summary of last year counts as nothing read yet.
         """
-        year: YearSoFar | None = self.values.get(Dataset.BEHAVIOUR)
+        year: YearSoFar | None = self.values.get(Dataset.YEAR_TOTALS)
         if year is None:
             return None
         start = school_year_start(now.date())

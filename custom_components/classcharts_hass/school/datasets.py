@@ -15,8 +15,8 @@ from datetime import time, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from .client import AccountType, Features, Pupil
-from .fetchers import (
+from ..client import AccountType, Features, Pupil
+from .fetches import (
     Fetch,
     clean_activity,
     clean_announcements,
@@ -40,7 +40,9 @@ class Dataset(StrEnum):
     DETENTIONS = "detentions"
     ANNOUNCEMENTS = "announcements"
     TIMETABLE = "timetable"
-    BEHAVIOUR = "behaviour"
+    # The school year's points up to yesterday (today's come from ACTIVITY).
+    # The value keeps its old text: diagnostics and logs name it so.
+    YEAR_TOTALS = "behaviour"
     ATTENDANCE = "attendance"
     REWARDS = "rewards"
     BADGES = "badges"
@@ -67,7 +69,7 @@ class DatasetSpec:
     # In school hours fetched when older than this; at other times every poll.
     school_max_age: timedelta = timedelta(0)
     # Daily datasets are read again at the first poll after each of these
-    # times, on school days only (see ``schedule.is_due``).
+    # times, on school days only (see ``poll_schedule.is_due``).
     checkpoints: tuple[time, ...] = ()
     student_only: bool = False
     keep_last_value: timedelta = KEEP_LAST_VALUE
@@ -75,6 +77,10 @@ class DatasetSpec:
     on_failure: str = ""
     # Drops what cannot be shown (dates outside any school's life, say).
     clean: Callable[[Any], Any] = lambda value: value
+    # The fields of the value diagnostics may show (ids, dates, counts, flags,
+    # and the lists holding them); any other field shows only that it is there.
+    # A new row shows nothing until someone decides what is safe.
+    safe_fields: frozenset[str] = frozenset()
 
 
 DATASETS: Final[dict[Dataset, DatasetSpec]] = {
@@ -85,13 +91,27 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             fetch_activity,
             lambda f: f.behaviour,
             clean=clean_activity,
+            safe_fields=frozenset(
+                {
+                    "items",
+                    "complete_from",
+                    "id",
+                    "type",
+                    "polarity",
+                    "score",
+                    "timestamp",
+                }
+            ),
             on_failure="points today and this year, behaviour events",
         ),
         DatasetSpec(
-            Dataset.BEHAVIOUR,
+            Dataset.YEAR_TOTALS,
             fetch_behaviour,
             lambda f: f.behaviour,
             daily=True,
+            safe_fields=frozenset(
+                {"start", "until", "summary", "positive", "negative"}
+            ),
             on_failure="points this school year",
         ),
         DatasetSpec(
@@ -100,6 +120,17 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             lambda f: f.homework,
             clean=clean_homework,
             school_max_age=timedelta(hours=2),
+            safe_fields=frozenset(
+                {
+                    "id",
+                    "status_id",
+                    "issue_date",
+                    "due_date",
+                    "state",
+                    "ticked",
+                    "completion_minutes",
+                }
+            ),
             on_failure="homework counts, calendar, to-do list and events",
         ),
         DatasetSpec(
@@ -111,6 +142,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             # school for today's changes, at lunch, and in the early evening
             # for tomorrow's cover, which schools set in the afternoon.
             checkpoints=TIMETABLE_CHECKPOINTS,
+            safe_fields=frozenset({"start", "end", "period", "lesson_id", "key"}),
             on_failure="lesson sensors, the timetable calendar, the next school "
             "day and timetable change events",
         ),
@@ -120,6 +152,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             lambda f: f.detentions,
             clean=clean_detentions,
             school_max_age=timedelta(hours=2),
+            safe_fields=frozenset({"id", "attended", "start", "length_minutes"}),
             on_failure="detention sensors, calendar and events",
         ),
         DatasetSpec(
@@ -128,6 +161,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             lambda f: f.announcements,
             clean=clean_announcements,
             school_max_age=timedelta(hours=3),
+            safe_fields=frozenset({"id", "timestamp", "viewed"}),
             on_failure="unread announcements and announcement events",
         ),
         DatasetSpec(
@@ -136,6 +170,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             lambda f: f.attendance,
             clean=clean_attendance,
             daily=True,
+            safe_fields=frozenset({"percentage", "late_count", "absent_count"}),
             on_failure="attendance",
         ),
         DatasetSpec(
@@ -144,6 +179,9 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             lambda f: f.rewards,
             school_max_age=timedelta(hours=3),
             student_only=True,  # the parent API has no reward shop
+            safe_fields=frozenset(
+                {"balance", "items", "id", "price", "purchased_count"}
+            ),
             on_failure="reward balance",
         ),
         DatasetSpec(
@@ -154,6 +192,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             # first poll and once more in the evening of a school day.
             daily=True,
             checkpoints=(time(18, 0),),
+            safe_fields=frozenset({"id", "times_awarded", "awards", "timestamp"}),
             on_failure="badge count and badge events",
         ),
     )

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from .changes import TimetableChange, days_compared, known_days
-from .data import EventKind
+from .announced import AnnouncedItems
 from .datasets import Dataset
-from .seen import SeenItems
-from .state import PupilState
+from .fetches import DaysRead
+from .last_values import PupilLastValues
+from .lesson_changes import TimetableChange, known_days
+from .snapshot import EventKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,8 @@ class Feed:
     items: Callable[[Any], list[Any]] = list
 
 
-POINT_POLARITIES: Final = frozenset({"positive", "negative"})
+# The event types of a behaviour point, in the order the event entity lists them.
+POINT_POLARITIES: Final = ("positive", "negative")
 
 FEEDS: Final = (
     Feed(
@@ -67,8 +69,16 @@ FEEDS: Final = (
 )
 
 
+# Which dataset's reads bring each kind of news (the event entities exist
+# when the school shows that dataset).
+DATASET_OF: Final[dict[EventKind, Dataset]] = {
+    **{feed.kind: feed.dataset for feed in FEEDS},
+    EventKind.TIMETABLE_CHANGE: Dataset.TIMETABLE,
+}
+
+
 def new_items(
-    seen: SeenItems, state: PupilState, fresh: set[Dataset], today: date
+    announced: AnnouncedItems, state: PupilLastValues, fresh: set[Dataset], today: date
 ) -> dict[EventKind, list[Any]]:
     """Items of the datasets fetched in this poll not seen before, oldest first."""
     new: dict[EventKind, list[Any]] = {}
@@ -76,7 +86,7 @@ def new_items(
         if feed.dataset not in fresh:  # not fetched in this poll: nothing new
             continue
         items = feed.items(state.value(feed.dataset))
-        new[feed.kind] = seen.take_new(
+        new[feed.kind] = announced.take_new(
             state.pupil.id,
             feed.kind,
             sorted(items, key=feed.order),
@@ -89,11 +99,10 @@ def new_items(
 
 
 def timetable_changes(
-    seen: SeenItems, state: PupilState, fresh: set[Dataset], today: date
+    announced: AnnouncedItems, state: PupilLastValues, fresh: set[Dataset], today: date
 ) -> list[TimetableChange]:
     """Changes of today's and tomorrow's lessons found by this poll's read."""
     if Dataset.TIMETABLE not in fresh:
         return []
-    days = days_compared(today)
-    lessons = state.timetable.known(days[0], days[-1])
-    return seen.take_changes(state.pupil.id, today, known_days(lessons, today))
+    read: DaysRead = state.value(Dataset.TIMETABLE)
+    return announced.take_changes(state.pupil.id, today, known_days(read, today))

@@ -17,10 +17,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from .client import ClassChartsClient, Pupil
-from .clock import instant
 from .const import CONF_EXCLUDED_PUPILS, DOMAIN, LOGGER
-from .state import PupilState
-from .timetable import TimetableCache
+from .school.clock import instant
+from .school.last_values import PupilLastValues
+from .school.timetable_cache import TimetableCache
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -43,7 +43,7 @@ class Roster:
         self._hass = hass
         self._entry = entry
         self._client = client
-        self.states: dict[int, PupilState] = {}
+        self.states: dict[int, PupilLastValues] = {}
         # Pupils absent from the lists since this moment.
         self.missing: dict[int, datetime] = {}
 
@@ -57,7 +57,7 @@ class Roster:
                 state.pupil = pupil
             else:
                 timetable = TimetableCache(self._client, pupil_id)
-                self.states[pupil_id] = PupilState(pupil, timetable)
+                self.states[pupil_id] = PupilLastValues(pupil, timetable)
         known = set(self.states) | set(self._device_pupils())
         for pupil_id in known - set(listed):
             if pupil_id in excluded:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from .client import Pupil
+from ..client import Lesson, Pupil
 from .clock import instant
 from .datasets import DATASETS, Dataset
-from .timetable import TimetableCache
+from .timetable_cache import TimetableCache
 
 
 @dataclass(slots=True)
-class DatasetState:
+class LastValue:
     """The last good value of one dataset, and since when it fails."""
 
     value: Any = None
@@ -36,17 +36,29 @@ class DatasetState:
 
 
 @dataclass(slots=True)
-class PupilState:
+class PupilLastValues:
     """One pupil: the datasets, and the timetable day cache."""
 
     pupil: Pupil
     timetable: TimetableCache
-    datasets: dict[Dataset, DatasetState] = field(default_factory=dict)
+    datasets: dict[Dataset, LastValue] = field(default_factory=dict)
     # Datasets the next poll fetches whatever the schedule says (after a change).
     forced: set[Dataset] = field(default_factory=set)
 
-    def _of(self, dataset: Dataset) -> DatasetState:
-        return self.datasets.setdefault(dataset, DatasetState())
+    def known_lessons(
+        self, start: date = date.min, end: date = date.max
+    ) -> dict[date, list[Lesson]]:
+        """The lessons of the days read so far between two dates (no request)."""
+        return self.timetable.known(start, end)
+
+    async def lessons(
+        self, start: date, end: date, now: datetime
+    ) -> dict[date, list[Lesson]]:
+        """Every day of a range (calendar, action): days not read yet are fetched."""
+        return await self.timetable.fetch(start, end, now)
+
+    def _of(self, dataset: Dataset) -> LastValue:
+        return self.datasets.setdefault(dataset, LastValue())
 
     def value(self, dataset: Dataset) -> Any:
         """The last good value (``None`` when never fetched)."""

@@ -25,11 +25,9 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Final
 
-from .client import Lesson
+from ..client import Lesson
 from .clock import instant
 from .datasets import DATASETS, Dataset
-
-__all__ = ["Dataset", "Mode"]
 
 
 class Mode(StrEnum):

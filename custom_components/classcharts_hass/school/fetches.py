@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 import math
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
-from .client import (
+from ..client import (
     ActivityItem,
     Announcement,
     Attendance,
@@ -17,11 +17,10 @@ from .client import (
     ClassChartsClient,
     Detention,
     Homework,
+    Lesson,
 )
 from .clock import midnight, start_of
-
-if TYPE_CHECKING:
-    from .state import PupilState
+from .timetable_cache import TimetableCache
 
 HOMEWORK_DAYS_BACK: Final = 28
 HOMEWORK_DAYS_AHEAD: Final = 91
@@ -32,10 +31,11 @@ MAX_CATCH_UP: Final = timedelta(days=7)
 
 @dataclass(frozen=True, slots=True)
 class FetchContext:
-    """What a fetch needs: the client, the pupil's state and the moment."""
+    """What a fetch needs: the client, the pupil, its timetable days and the moment."""
 
     client: ClassChartsClient
-    state: PupilState
+    pupil_id: int
+    timetable: TimetableCache
     now: datetime
     # When the newest behaviour point already announced happened, if known.
     newest_point: datetime | None
@@ -45,17 +45,17 @@ class FetchContext:
     last_read: datetime | None = None
 
     @property
-    def pupil_id(self) -> int:
-        """The pupil whose data is fetched."""
-        return self.state.pupil.id
-
-    @property
     def today(self) -> date:
         """Today in the school's time zone."""
         return self.now.date()
 
 
 type Fetch = Callable[[FetchContext], Awaitable[Any]]
+
+# The timetable's value: the lessons of each day a read asked for. A later
+# step lets one day fail alone (a day -> lessons or failure map); today a
+# failed day fails the whole read.
+type DaysRead = dict[date, list[Lesson]]
 
 
 def school_year_start(today: date) -> date:
@@ -157,8 +157,8 @@ async def fetch_homework(ctx: FetchContext) -> Any:
     )
 
 
-async def fetch_timetable(ctx: FetchContext) -> None:
-    """Refresh the week ahead in the pupil's day cache (read through the cache).
+async def fetch_timetable(ctx: FetchContext) -> DaysRead:
+    """Read the week ahead again (through the pupil's day cache): the days read.
 
     The day's first read takes the week; a checkpoint's read later that day
     (``datasets.TIMETABLE_CHECKPOINTS``) only today and tomorrow, where a
@@ -167,7 +167,7 @@ async def fetch_timetable(ctx: FetchContext) -> None:
     last = ctx.last_read
     ahead = TIMETABLE_DAYS_AHEAD if last is None or last.date() != ctx.today else 1
     end = ctx.today + timedelta(days=ahead)
-    await ctx.state.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
+    return await ctx.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
 
 
 async def fetch_badges(ctx: FetchContext) -> list[Badge]:
