@@ -22,6 +22,11 @@ PUPIL_KINDS = ("point", "homework", "detention", "announcement", "lesson", "badg
 ACCOUNT_KINDS = ("session-expired", "password")
 KINDS = PUPIL_KINDS + ACCOUNT_KINDS
 POLARITIES = ("positive", "negative")
+# Timetable changes are read at these times, not at every poll (see the README).
+REREAD = (
+    "; Home Assistant reads it at the next timetable re-read"
+    " (school days: the first poll after 07:00, 13:00 and 18:00)"
+)
 # The password "add password" sets: the demo's, published like the first one.
 NEW_PASSWORD = "n3w h&rse=battery+staple%"
 
@@ -214,10 +219,12 @@ def _change_next_lesson(
     when = f"{day:%a %d %b} {PERIOD_TIMES[slot.period][0]:%H:%M}"
     if room.lower() == "cancel":
         server.change_lesson(pupil.id, day, slot.cls.name, cancelled=True)
-        return Added("lesson", pupil.name, f"{slot.cls.subject} {when} cancelled")
+        return Added(
+            "lesson", pupil.name, f"{slot.cls.subject} {when} cancelled{REREAD}"
+        )
     server.change_lesson(pupil.id, day, slot.cls.name, room=room)
     return Added(
-        "lesson", pupil.name, f"{slot.cls.subject} {when} moved to room {room}"
+        "lesson", pupil.name, f"{slot.cls.subject} {when} moved to room {room}{REREAD}"
     )
 
 
@@ -261,7 +268,12 @@ def _award_badge(
         }
     )
     times = len(badge["pupil_badges"])
-    return Added("badge", pupil.name, f"badge {name} (earned {times}x)")
+    return Added(
+        "badge",
+        pupil.name,
+        f"badge {name} (earned {times}x); Home Assistant reads badges at 18:00 on"
+        " school days and once a day",
+    )
 
 
 def _next_id(ids: Any) -> int:
