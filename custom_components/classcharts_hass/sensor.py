@@ -110,13 +110,17 @@ def _next_day(data: PupilData, now: datetime) -> date | None:
 
 
 def _badge_attributes(data: PupilData) -> dict[str, Any]:
-    badges = sorted(data.badges or [], key=lambda badge: (badge.name, badge.id))
+    """The earned badges; the list is cut after the unearned ones are dropped."""
+    earned = sorted(
+        (badge for badge in data.badges or [] if badge.times_awarded),
+        key=lambda badge: (badge.name, badge.id),
+    )
     return {
         "badges": [
             {"name": line(badge.name), "times_awarded": badge.times_awarded}
-            for badge in badges[:MAX_LISTED_ITEMS]
-            if badge.times_awarded
+            for badge in earned[:MAX_LISTED_ITEMS]
         ],
+        "not_listed": max(0, len(earned) - MAX_LISTED_ITEMS),
     }
 
 
