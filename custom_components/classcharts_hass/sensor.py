@@ -24,10 +24,10 @@ from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .data import BehaviourTotals, PupilData
 from .datasets import Dataset
 from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .item_lists import MAX_LISTED_ITEMS, announcement_list, badge_list
 from .text import line, state
 
 PARALLEL_UPDATES = 0
-MAX_LISTED_ITEMS = 20
 
 type ValueFn = Callable[[PupilData, datetime], StateType | date | datetime]
 type AttributesFn = Callable[[PupilData, datetime], dict[str, Any]]
@@ -107,21 +107,6 @@ def _next_day_edge(data: PupilData, now: datetime, *, first: bool) -> datetime |
 def _next_day(data: PupilData, now: datetime) -> date | None:
     lessons = data.next_school_day(now)
     return lessons[0].start.astimezone(now.tzinfo).date() if lessons else None
-
-
-def _badge_attributes(data: PupilData) -> dict[str, Any]:
-    """The earned badges; the list is cut after the unearned ones are dropped."""
-    earned = sorted(
-        (badge for badge in data.badges or [] if badge.times_awarded),
-        key=lambda badge: (badge.name, badge.id),
-    )
-    return {
-        "badges": [
-            {"name": line(badge.name), "times_awarded": badge.times_awarded}
-            for badge in earned[:MAX_LISTED_ITEMS]
-        ],
-        "not_listed": max(0, len(earned) - MAX_LISTED_ITEMS),
-    }
 
 
 def _end_of_week(now: datetime) -> Any:
@@ -295,6 +280,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="unread_announcements",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
+        attributes_fn=lambda data, _: announcement_list(data),
         datasets=(Dataset.ANNOUNCEMENTS,),
     ),
     ClassChartsSensorEntityDescription(
@@ -302,7 +288,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="badges",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: sum(b.times_awarded for b in data.badges or []),
-        attributes_fn=lambda data, _: _badge_attributes(data),
+        attributes_fn=lambda data, _: badge_list(data),
         datasets=(Dataset.BADGES,),
     ),
 )
