@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 import subprocess
 import sys
 import time
 
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.classcharts_hass.const import DOMAIN
+from tests.conftest import LONDON, advance, setup_entry
 from tests.e2e.harness import ROOT, free_port, port_in_use
 from tests.fake_server import STUDENT_ID, FakeClassCharts
-from tests.fake_server.controls import add, school_holidays
+from tests.fake_server.controls import (
+    NEW_PASSWORD,
+    add,
+    school_holidays,
+    tidy_demo_days,
+)
 from tests.fake_server.demo import TickStore
 from tests.fake_server.handlers import Ctx, timetable
+from tests.integration.test_event import record
 
 
 @pytest.mark.parametrize(
@@ -160,3 +172,132 @@ def test_add_command_reaches_the_running_server(tmp_path: Path) -> None:
     assert missing.returncode == 1
     assert "start it with scripts/develop" in missing.stderr
     assert not state.exists()  # nothing was ticked: nothing to keep
+
+
+# ---- what each ``add`` shows in Home Assistant -------------------------------------
+
+
+async def test_add_lesson_fires_a_room_change(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``add lesson ada`` moves the next lesson; the 13:00 re-read fires room_changed."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00, in period 2
+    fired = record(hass_london, "event.ada_example_timetable_change")
+    added = add(fake, "lesson", "ada")
+    assert added.summary.startswith("TUTOR Tue 24 Nov 10:45 moved to room Sports hall;")
+    freezer.move_to(datetime(2026, 11, 24, 12, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(minutes=2))
+    assert [(f["event_type"], f["class"], f["old"], f["new"]) for f in fired] == [
+        ("room_changed", "9X/Tut", "T1", "Sports hall")
+    ]
+
+
+async def test_add_lesson_cancel_fires_a_cancellation(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``add lesson ada cancel`` cancels the next lesson instead."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, "event.ada_example_timetable_change")
+    add(fake, "lesson", "ada", "cancel")
+    freezer.move_to(datetime(2026, 11, 24, 12, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(minutes=2))
+    assert [(f["event_type"], f["class"]) for f in fired] == [("cancelled", "9X/Tut")]
+
+
+async def test_add_badge_is_earned_at_the_badges_read(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``add badge ada`` is a new badge: counted, listed and fired at 18:00."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, "event.ada_example_badge_earned")
+    assert add(fake, "badge", "ada").summary.startswith("badge Kindness (earned 1x);")
+    freezer.move_to(datetime(2026, 11, 24, 17, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(hours=1, minutes=2))
+    assert [(f["badge"], f["reason"]) for f in fired] == [
+        ("Kindness", "Helping others")
+    ]
+    badges = hass_london.states.get("sensor.ada_example_badges")
+    assert badges.state == "2"
+    assert {b["name"] for b in badges.attributes["badges"]} == {
+        "Kindness",
+        "Star Reader",
+    }
+
+
+async def test_add_password_asks_to_log_in_again(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``add password`` changes the parent's password: the next poll starts reauth."""
+    await setup_entry(hass_london, parent_entry)
+    added = add(fake, "password", "")
+    assert NEW_PASSWORD in added.summary
+    await advance(hass_london, freezer, timedelta(minutes=11))
+    flows = hass_london.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+async def test_add_session_expired_logs_in_again(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """``add session-expired`` ends the sessions; the next poll logs in and reads."""
+    await setup_entry(hass_london, parent_entry)
+    fake.clear_requests()
+    add(fake, "session-expired", "")
+    fake.add_behaviour_point(STUDENT_ID, reason="After the expiry")
+    fired = record(hass_london, "event.ada_example_behaviour_point")
+    await advance(hass_london, freezer, timedelta(minutes=11))
+    assert [f["reason"] for f in fired] == ["After the expiry"]
+    assert hass_london.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+    assert [r.path for r in fake.requests if r.path.endswith("/login")] == [
+        "/parent/login"
+    ]
+
+
+async def test_add_point_for_ben_carries_his_own_class(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Ben's point names Ben's lesson and teacher (Tuesday period 2: 7Y/Hi2)."""
+    await setup_entry(hass_london, parent_entry)
+    fired = record(hass_london, "event.ben_example_behaviour_point")
+    add(fake, "point", "ben", "positive")
+    await advance(hass_london, freezer, timedelta(minutes=11))
+    assert [(f["lesson"], f["teacher"]) for f in fired] == [("7Y/Hi2", "Mr T Example")]
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 3), date(2026, 12, 4)])
+def test_demo_days_look_like_a_school(today: date) -> None:
+    """Nothing is due or held on a weekend, and one lesson per period."""
+    server = FakeClassCharts(today)
+    server.holidays = school_holidays(server.today)
+    tidy_demo_days(server)
+    for pupil in server.pupils.values():
+        assert all(h.due_date.weekday() < 5 for h in pupil.homeworks)
+        assert all(
+            d.date.weekday() < 5 for d in pupil.detentions if d.date and d.date > today
+        )
+        assert all(
+            a.detention_date.weekday() < 5
+            for a in pupil.activity
+            if a.detention_date and a.detention_date > today
+        )
+        for slots in pupil.timetable.values():
+            periods = [slot.period for slot in slots]
+            assert len(periods) == len(set(periods))

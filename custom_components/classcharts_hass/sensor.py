@@ -25,7 +25,8 @@ from .school.datasets import Dataset
 from .school.snapshot import BehaviourTotals, PupilData
 from .school.text import state
 from .sensor_attributes import (
-    badge_attributes,
+    announcement_list,
+    badge_list,
     day_edge,
     detention_attributes,
     end_of_week,
@@ -218,6 +219,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="unread_announcements",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
+        attributes_fn=lambda data, _: announcement_list(data),
         datasets=(Dataset.ANNOUNCEMENTS,),
     ),
     ClassChartsSensorEntityDescription(
@@ -225,7 +227,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="badges",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: sum(b.times_awarded for b in data.badges or []),
-        attributes_fn=lambda data, _: badge_attributes(data),
+        attributes_fn=lambda data, _: badge_list(data),
         datasets=(Dataset.BADGES,),
     ),
 )

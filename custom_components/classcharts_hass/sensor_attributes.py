@@ -15,6 +15,9 @@ from .school.snapshot import PupilData
 from .school.text import line
 
 MAX_LISTED_ITEMS: Final = 20
+MAX_LISTED_ANNOUNCEMENTS: Final = 10
+ANNOUNCEMENT_TITLE_MAX: Final = 120
+ANNOUNCEMENT_TEACHER_MAX: Final = 60
 
 
 def lesson_attributes(lesson: Lesson | None) -> dict[str, Any]:
@@ -88,18 +91,45 @@ def next_day(data: PupilData, now: datetime) -> date | None:
     return lessons[0].start.astimezone(now.tzinfo).date() if lessons else None
 
 
-def badge_attributes(data: PupilData) -> dict[str, Any]:
-    """The badges awarded so far, by name."""
-    badges = sorted(data.badges or [], key=lambda badge: (badge.name, badge.id))
-    return {
-        "badges": [
-            {"name": line(badge.name), "times_awarded": badge.times_awarded}
-            for badge in badges[:MAX_LISTED_ITEMS]
-            if badge.times_awarded
-        ],
-    }
-
-
 def end_of_week(now: datetime) -> date:
     """The Sunday of ``now``'s week."""
     return now.date() + timedelta(days=6 - now.weekday())
+
+
+def badge_list(data: PupilData) -> dict[str, Any]:
+    """The earned badges; the list is cut after the unearned ones are dropped."""
+    earned = sorted(
+        (badge for badge in data.badges or [] if badge.times_awarded),
+        key=lambda badge: (badge.name, badge.id),
+    )
+    return {
+        "badges": [
+            {"name": line(badge.name), "times_awarded": badge.times_awarded}
+            for badge in earned[:MAX_LISTED_ITEMS]
+        ],
+        "not_listed": max(0, len(earned) - MAX_LISTED_ITEMS),
+    }
+
+
+def announcement_list(data: PupilData) -> dict[str, Any]:
+    """The unread announcements, newest first, small enough for the recorder.
+
+    At most 10, with bounded title and teacher: even in 4-byte characters the
+    list stays far below the recorder's 16 KB for a state's attributes.
+    """
+    unread = sorted(
+        (a for a in data.announcements or [] if not a.viewed),
+        key=lambda a: (a.timestamp, a.id),
+        reverse=True,
+    )
+    return {
+        "announcements": [
+            {
+                "title": line(item.title, ANNOUNCEMENT_TITLE_MAX),
+                "date": item.timestamp.date().isoformat(),
+                "teacher": line(item.teacher, ANNOUNCEMENT_TEACHER_MAX),
+            }
+            for item in unread[:MAX_LISTED_ANNOUNCEMENTS]
+        ],
+        "not_listed": max(0, len(unread) - MAX_LISTED_ANNOUNCEMENTS),
+    }

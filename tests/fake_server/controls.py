@@ -11,14 +11,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .models import FakeDetention
+from .models import PARENT_EMAIL, PERIOD_TIMES, FakeDetention
 
 if TYPE_CHECKING:
-    from .models import FakePupil
+    from .models import FakeClass, FakePupil
     from .server import FakeClassCharts
 
-KINDS = ("point", "homework", "detention", "announcement")
+# What ``add`` makes for one pupil, and what it does to the whole account.
+PUPIL_KINDS = ("point", "homework", "detention", "announcement", "lesson", "badge")
+ACCOUNT_KINDS = ("session-expired", "password")
+KINDS = PUPIL_KINDS + ACCOUNT_KINDS
 POLARITIES = ("positive", "negative")
+# Timetable changes are read at these times, not at every poll (see the README).
+REREAD = (
+    "; Home Assistant reads it at the next timetable re-read"
+    " (school days: the first poll after 07:00, 13:00 and 18:00)"
+)
+# The password "add password" sets: the demo's, published like the first one.
+NEW_PASSWORD = "n3w h&rse=battery+staple%"
 
 
 def school_holidays(today: date) -> set[date]:
@@ -78,8 +88,66 @@ def next_school_day(server: FakeClassCharts, after: date) -> date:
     return day
 
 
+def change_account(server: FakeClassCharts, kind: str, *args: str) -> Added:
+    """End every login session now, or change the parent's password."""
+    if kind == "session-expired":
+        server.expire_sessions()
+        return Added(kind, "the account", "every login session ended")
+    if kind == "password":
+        password = " ".join(args) or NEW_PASSWORD
+        server.change_password(PARENT_EMAIL, password)
+        server.expire_sessions()
+        return Added(
+            kind,
+            "the account",
+            f"the parent's password is now {password!r} until the demo stops"
+            " (Home Assistant asks to log in again)",
+        )
+    raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+
+
+def school_day_from(server: FakeClassCharts, day: date) -> date:
+    """``day`` if it is a school day, else the next one."""
+    return next_school_day(server, day - timedelta(days=1))
+
+
+def tidy_demo_days(server: FakeClassCharts) -> None:
+    """Make the seeded data look like a school's: nothing due or held when it is shut.
+
+    The shared seed data is made for the tests (a split class sharing its
+    lesson's key, dates a fixed number of days from today); in the demo a
+    detention on a Saturday, homework due on a Sunday or two Science lessons at
+    the same time only look wrong. The tests keep their data as it is.
+    """
+    for pupil in server.pupils.values():
+        for weekday, slots in pupil.timetable.items():
+            pupil.timetable[weekday] = [
+                slot for slot in slots if not slot.shares_key_with_previous
+            ]
+        for homework in pupil.homeworks:
+            homework.due_date = school_day_from(server, homework.due_date)
+        for detention in pupil.detentions:
+            if detention.date is not None and detention.date > server.today:
+                detention.date = school_day_from(server, detention.date)
+        for item in pupil.activity:
+            if item.detention_date is not None and item.detention_date > server.today:
+                item.detention_date = school_day_from(server, item.detention_date)
+
+
+def own_class(server: FakeClassCharts, pupil: FakePupil, now: datetime) -> FakeClass:
+    """The pupil's class now (or the day's first, or Monday's first)."""
+    slots = pupil.timetable.get(now.weekday()) or pupil.timetable[0]
+    for slot in slots:
+        start, end = PERIOD_TIMES[slot.period]
+        if start <= now.time() < end:
+            return slot.cls
+    return slots[0].cls
+
+
 def add(server: FakeClassCharts, kind: str, pupil_name: str, *args: str) -> Added:
-    """Add a behaviour point, homework, detention or announcement now."""
+    """Add a point, homework, detention, announcement, lesson change or badge now."""
+    if kind in ACCOUNT_KINDS:
+        return change_account(server, kind, *args)
     pupil = find_pupil(server, pupil_name)
     now = datetime.now(server.tz)
     stamp = now.strftime("%H:%M")
@@ -88,7 +156,14 @@ def add(server: FakeClassCharts, kind: str, pupil_name: str, *args: str) -> Adde
         if polarity not in POLARITIES:
             raise ValueError(f"a point is positive or negative, not {polarity!r}")
         reason = "Excellent effort" if polarity == "positive" else "Talking in class"
-        server.add_behaviour_point(pupil.id, polarity=polarity, reason=reason)
+        cls = own_class(server, pupil, now)
+        server.add_behaviour_point(
+            pupil.id,
+            polarity=polarity,
+            reason=reason,
+            teacher=cls.teacher,
+            lesson=cls.name,
+        )
         return Added(kind, pupil.name, f"{polarity} point: {reason}")
     if kind == "homework":
         due = next_school_day(server, server.today)
@@ -117,7 +192,88 @@ def add(server: FakeClassCharts, kind: str, pupil_name: str, *args: str) -> Adde
         title = " ".join(args) or f"Message from school ({stamp})"
         pupil.announcements.append(_announcement(server, pupil, title, now))
         return Added(kind, pupil.name, f"announcement: {title}")
+    if kind == "lesson":
+        return _change_next_lesson(server, pupil, now, " ".join(args) or "Sports hall")
+    if kind == "badge":
+        return _award_badge(server, pupil, now, " ".join(args) or "Kindness")
     raise ValueError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+
+
+def _change_next_lesson(
+    server: FakeClassCharts, pupil: FakePupil, now: datetime, room: str
+) -> Added:
+    """Move the pupil's next lesson (today's, else the next school day's) to a room.
+
+    ``cancel`` as the room cancels the lesson instead.
+    """
+    day = server.today
+    upcoming = [
+        slot
+        for slot in pupil.timetable.get(day.weekday(), [])
+        if PERIOD_TIMES[slot.period][0] > now.time() and day not in server.holidays
+    ]
+    if not upcoming:
+        day = next_school_day(server, day)
+        upcoming = pupil.timetable.get(day.weekday(), [])
+    slot = upcoming[0]
+    when = f"{day:%a %d %b} {PERIOD_TIMES[slot.period][0]:%H:%M}"
+    if room.lower() == "cancel":
+        server.change_lesson(pupil.id, day, slot.cls.name, cancelled=True)
+        return Added(
+            "lesson", pupil.name, f"{slot.cls.subject} {when} cancelled{REREAD}"
+        )
+    server.change_lesson(pupil.id, day, slot.cls.name, room=room)
+    return Added(
+        "lesson", pupil.name, f"{slot.cls.subject} {when} moved to room {room}{REREAD}"
+    )
+
+
+def _award_badge(
+    server: FakeClassCharts, pupil: FakePupil, now: datetime, name: str
+) -> Added:
+    """Award a badge (a new one, or that badge again), shaped like the seeded one."""
+    badge = next((b for b in pupil.badges if b["name"] == name), None)
+    if badge is None:
+        badge = {
+            "id": _next_id(
+                int(b["id"]) for p in server.pupils.values() for b in p.badges
+            ),
+            "name": name,
+            "icon": "star",
+            "colour": "#f5b301",
+            "created_date": now.replace(microsecond=0).isoformat(),
+            "pupil_badges": [],
+            "icon_url": "https://example.invalid/badges/star.png",
+        }
+        pupil.badges.append(badge)
+    stamp = now.replace(microsecond=0).isoformat()
+    badge["pupil_badges"].append(
+        {
+            "pupil_event": {
+                "timestamp": stamp,
+                "lesson_pupil_behaviour": {
+                    "reason": "Helping others",
+                    "score": 1,
+                    "icon": "star",
+                    "polarity": "positive",
+                    "timestamp": stamp,
+                    "teacher": {
+                        "title": "Mr",
+                        "first_name": "Peter",
+                        "last_name": "Example",
+                    },
+                },
+                "event": {"label": name},
+            }
+        }
+    )
+    times = len(badge["pupil_badges"])
+    return Added(
+        "badge",
+        pupil.name,
+        f"badge {name} (earned {times}x); Home Assistant reads badges at 18:00 on"
+        " school days and once a day",
+    )
 
 
 def _next_id(ids: Any) -> int:

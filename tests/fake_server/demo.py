@@ -5,8 +5,9 @@
 
 ``serve`` runs the fake server with a school calendar (holidays), keeps ticked
 homework in FILE across restarts, and listens on the Unix socket SOCK for
-``add`` commands, which add a behaviour point, homework, detention or
-announcement while it runs.
+``add`` commands, which add a behaviour point, homework, detention,
+announcement, lesson change or badge while it runs, end every login session, or
+change the parent's password.
 """
 
 from __future__ import annotations
@@ -24,7 +25,15 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from .controls import KINDS, add, restore_ticks, school_holidays, ticks
+from .controls import (
+    ACCOUNT_KINDS,
+    KINDS,
+    add,
+    restore_ticks,
+    school_holidays,
+    ticks,
+    tidy_demo_days,
+)
 from .data import PARENT_EMAIL, STUDENT_CODE, STUDENT_DOB
 from .server import FakeClassCharts
 
@@ -79,6 +88,7 @@ async def serve(args: argparse.Namespace) -> None:
     """Run until SIGTERM or Ctrl-C."""
     server = FakeClassCharts(args.today)
     server.holidays = school_holidays(server.today)
+    tidy_demo_days(server)
     store = TickStore(server, args.state)
     base_url = await server.start(args.host, args.port)
     runner: web.AppRunner | None = None
@@ -141,8 +151,12 @@ def main() -> None:
     put = sub.add_parser("add", help="add something to the running demo")
     put.add_argument("--control", type=Path, required=True)
     put.add_argument("kind", choices=KINDS)
-    put.add_argument("pupil", help="ada or ben")
-    put.add_argument("rest", nargs="*", help="positive/negative, or a title")
+    put.add_argument(
+        "rest",
+        nargs="*",
+        help="the pupil (ada or ben; none for session-expired and password),"
+        " then positive/negative, a title, a room or a badge's name",
+    )
     args = parser.parse_args()
     if args.command == "serve":
         with contextlib.suppress(KeyboardInterrupt):
@@ -150,8 +164,13 @@ def main() -> None:
     elif not args.control.exists():
         sys.stderr.write("the demo is not running; start it with scripts/develop\n")
         sys.exit(1)
+    elif args.kind in ACCOUNT_KINDS:
+        sys.exit(asyncio.run(send_add(args.control, args.kind, "", args.rest)))
+    elif not args.rest:
+        parser.error(f"add {args.kind}: which pupil? (ada or ben)")
     else:
-        sys.exit(asyncio.run(send_add(args.control, args.kind, args.pupil, args.rest)))
+        pupil, *rest = args.rest
+        sys.exit(asyncio.run(send_add(args.control, args.kind, pupil, rest)))
 
 
 if __name__ == "__main__":

@@ -447,8 +447,15 @@ class BadgeAward:
 
     @classmethod
     def from_json(cls, value: Any, badge_id: int, badge: str, zone: tzinfo) -> Self:
-        """Parse one ``pupil_badges`` entry of a badge."""
-        event = as_object(as_object(value, "pupil_badge").get("pupil_event"), "event")
+        """Parse one ``pupil_badges`` entry of a badge, in either shape.
+
+        Public clients disagree on the shape: one wraps the event's fields in
+        ``pupil_event``, two others send them on the award itself. Nobody knows
+        which the live service sends, so both are read.
+        """
+        award = as_object(value, "pupil_badge")
+        wrapped = award.get("pupil_event")
+        event = award if wrapped is None else as_object(wrapped, "event")
         timestamp = parse_datetime(event.get("timestamp"), "timestamp", zone)
         behaviour = as_object(event.get("lesson_pupil_behaviour") or {}, "behaviour")
         seconds = int(timestamp.timestamp())
