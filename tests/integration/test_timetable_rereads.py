@@ -7,7 +7,7 @@ sensors, the "Timetable change" events fired and not fired, and the polls.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -66,11 +66,11 @@ class TimetableScript:
 
 
 @pytest.fixture
-def script(monkeypatch: pytest.MonkeyPatch) -> Iterator[TimetableScript]:
+def script(monkeypatch: pytest.MonkeyPatch) -> TimetableScript:
     """The fake's timetable endpoint, answering through a script."""
     answers = TimetableScript()
     monkeypatch.setitem(school.PUPIL_ENDPOINTS, "timetable", answers.handler)
-    yield answers
+    return answers
 
 
 def empty(body: dict[str, Any]) -> dict[str, Any]:
