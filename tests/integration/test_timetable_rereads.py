@@ -260,9 +260,6 @@ async def test_a_failing_day_takes_down_only_what_shows_it(
     assert fake.api_requests("timetable")  # the re-reads went on
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: a moved lesson fires cancelled and added"
-)
 async def test_a_moved_lesson_fires_one_time_change(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,

@@ -32,6 +32,7 @@ class ChangeKind(StrEnum):
     TEACHER = "teacher_changed"
     CANCELLED = "cancelled"
     ADDED = "added"
+    TIME = "time_changed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +81,20 @@ class KnownLesson:
     def identity(self) -> tuple[int, str, str]:
         """The same lesson in two reads: its start (an instant), period and class.
 
-        Two lessons may share a period (and a key) but not a class; a lesson
-        moved to another time, or another class in its slot, is one cancelled
-        and one added.
+        Two lessons may share a period (and a key) but not a class. A lesson
+        moved to another time is paired again by ``slot`` in ``compare``;
+        another class in its slot is one cancelled and one added.
         """
         return (
             int(instant(datetime.fromisoformat(self.start)).timestamp()),
             self.period,
             self.name,
         )
+
+    @property
+    def slot(self) -> tuple[str, str]:
+        """The same lesson at another time: its period and class."""
+        return (self.period, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,34 +104,70 @@ class TimetableChange:
     kind: ChangeKind
     day: date
     lesson: KnownLesson  # as it is now (as it was, when cancelled)
-    old: str | None  # the room or teacher before (None when added or cancelled)
+    # The room, teacher or start (ISO) before and now (None: added, cancelled).
+    old: str | None
     new: str | None
 
 
 def compare(
     day: date, before: list[KnownLesson], after: list[KnownLesson]
 ) -> list[TimetableChange]:
-    """The changes between two reads of one day, in the order of the day."""
+    """The changes between two reads of one day, in the order of the day.
+
+    A lesson that is gone at its old time and found at a new one (same period
+    and class, one each) moved: one ``time_changed``, not cancelled + added.
+    """
     old = {lesson.identity: lesson for lesson in before}
     new = {lesson.identity: lesson for lesson in after}
+    gone = [old[i] for i in sorted(old.keys() - new.keys())]
+    came = [new[i] for i in sorted(new.keys() - old.keys())]
+    moved = _moved(gone, came)
     changes: list[TimetableChange] = []
     for identity in sorted(old.keys() | new.keys()):
         was, now = old.get(identity), new.get(identity)
-        if now is None and was is not None:
+        if was is not None and now is None:
+            if id(was) in moved:
+                continue  # announced with its new time
             changes.append(TimetableChange(ChangeKind.CANCELLED, day, was, None, None))
         elif was is None and now is not None:
-            changes.append(TimetableChange(ChangeKind.ADDED, day, now, None, None))
+            if (earlier := moved.get(id(now))) is None:
+                changes.append(TimetableChange(ChangeKind.ADDED, day, now, None, None))
+            else:
+                changes.extend(_changed(day, earlier, now, moved=True))
         elif was is not None and now is not None:
-            if was.room != now.room:
-                changes.append(
-                    TimetableChange(ChangeKind.ROOM, day, now, was.room, now.room)
-                )
-            if was.teacher != now.teacher:
-                changes.append(
-                    TimetableChange(
-                        ChangeKind.TEACHER, day, now, was.teacher, now.teacher
-                    )
-                )
+            changes.extend(_changed(day, was, now, moved=False))
+    return changes
+
+
+def _moved(gone: list[KnownLesson], came: list[KnownLesson]) -> dict[int, KnownLesson]:
+    """Lessons that moved in time, both ways: ``id(lesson)`` to the other read's.
+
+    Only a slot that lost exactly one lesson and gained exactly one pairs;
+    anything less clear stays cancelled and added.
+    """
+    pairs: dict[int, KnownLesson] = {}
+    for slot in {lesson.slot for lesson in gone}:
+        was = [lesson for lesson in gone if lesson.slot == slot]
+        now = [lesson for lesson in came if lesson.slot == slot]
+        if len(was) == 1 and len(now) == 1:
+            pairs[id(was[0])] = now[0]
+            pairs[id(now[0])] = was[0]
+    return pairs
+
+
+def _changed(
+    day: date, was: KnownLesson, now: KnownLesson, *, moved: bool
+) -> list[TimetableChange]:
+    """The time, room and teacher changes of one lesson found in both reads."""
+    changes: list[TimetableChange] = []
+    if moved:
+        changes.append(TimetableChange(ChangeKind.TIME, day, now, was.start, now.start))
+    if was.room != now.room:
+        changes.append(TimetableChange(ChangeKind.ROOM, day, now, was.room, now.room))
+    if was.teacher != now.teacher:
+        changes.append(
+            TimetableChange(ChangeKind.TEACHER, day, now, was.teacher, now.teacher)
+        )
     return changes
 
 
