@@ -10,7 +10,7 @@ are.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -26,11 +26,12 @@ from .repairs import async_refresh_failed, async_refresh_worked
 from .roster import Roster, device_identifier
 from .school.announced import AnnouncedItems
 from .school.clock import instant, midnight
-from .school.datasets import Dataset, wanted_datasets
+from .school.datasets import TIMETABLE_CHECKPOINTS, Dataset, wanted_datasets
 from .school.last_values import PupilLastValues
 from .school.news_feeds import new_items, timetable_changes
 from .school.poll import Fetched, fetch_due, retry_after
 from .school.poll_schedule import (
+    DAY_START,
     POLL_INTERVAL,
     PUPILS_MAX_AGE,
     Mode,
@@ -114,12 +115,16 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             wait, fresh = await self._poll(now)
         except ClassChartsError as err:
             self._failures += 1
-            wait = retry_after_failure(self._failures, now, self._window(now))
+            wait = retry_after_failure(
+                self._failures, now, self._window(now), self._mornings()
+            )
             self.update_interval = max(wait, retry_after(err))
             async_refresh_failed(self.hass, self.config_entry, err)  # repair issues
             raise update_error(err) from err
         self._failures = 0
-        self.update_interval = max(next_poll(now, self._window(now)), wait)
+        self.update_interval = max(
+            next_poll(now, self._window(now), self._mornings()), wait
+        )
         data = self._snapshot(now, fresh)
         async_refresh_worked(  # repair issues: over, or a pupil the school hides
             self.hass,
@@ -152,6 +157,15 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         return await fetch_due(
             self.client, self._announced, list(self._states.values()), mode, now
         )
+
+    def _mornings(self) -> tuple[time, ...]:
+        """When a school morning's polls wake before lessons (``next_poll``).
+
+        06:00 always; 07:00 too when a timetable is shown, for its re-read.
+        """
+        if any(s.pupil.features.timetable for s in self._states.values()):
+            return (DAY_START, TIMETABLE_CHECKPOINTS[0])
+        return (DAY_START,)
 
     def _window(self, now: datetime) -> Window | None:
         """Today's school hours: from the timetable, or assumed without one.

@@ -120,8 +120,8 @@ async def test_the_polls_of_a_school_day(
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Lessons 08:45-14:05: every 10 min from 08:30 to 14:20, then every 2 h
-    until 21:00, then every 6 h (the next day's first poll waits for school)."""
+    """Lessons 08:45-14:05: at 06:00 and 07:00 (the morning's re-read), every
+    10 min from 08:30 to 14:20, then every 2 h until 21:00, then every 6 h."""
     freezer.move_to(datetime(2026, 11, 24, 5, 0, tzinfo=LONDON))
     await setup_entry(hass_london, student_entry)
     polls = []
@@ -131,7 +131,16 @@ async def test_the_polls_of_a_school_day(
         if any(r.path.endswith("/login") for r in fake.requests):
             polls.append(datetime.now(LONDON).strftime("%H:%M"))
     school = [f"{m // 60:02}:{m % 60:02}" for m in range(8 * 60 + 30, 14 * 60 + 21, 10)]
-    assert polls == [*school, "16:20", "18:20", "20:20", "22:20", "04:20"]
+    assert polls == [
+        "06:00",
+        "07:00",
+        *school,
+        "16:20",
+        "18:20",
+        "20:20",
+        "22:20",
+        "04:20",
+    ]
 
 
 async def test_hidden_timetable_still_polls_in_school_hours(
@@ -186,8 +195,8 @@ async def test_a_school_morning_is_polled_every_two_hours_from_six(
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Set up at 06:10 on a school day: the day mode has begun (06:00), so the
-    next poll is two hours on, at 08:10, then school polling from 08:30."""
+    """Set up at 06:10 on a school day: the day mode has begun (06:00); the
+    next poll is the timetable's 07:00 re-read, then school polling from 08:30."""
     freezer.move_to(datetime(2026, 11, 24, 6, 10, tzinfo=LONDON))
     await setup_entry(hass_london, student_entry)
     polls = []
@@ -196,7 +205,7 @@ async def test_a_school_morning_is_polled_every_two_hours_from_six(
         await advance(hass_london, freezer, timedelta(minutes=1))
         if any(r.path.endswith("/login") for r in fake.requests):
             polls.append(datetime.now(LONDON).strftime("%H:%M"))
-    assert polls == ["08:10", "08:30"]
+    assert polls == ["07:00", "08:30"]
 
 
 async def test_hidden_timetable_on_a_saturday_is_not_school_hours(

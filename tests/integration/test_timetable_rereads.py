@@ -302,9 +302,6 @@ async def test_a_moved_lesson_fires_one_time_change(
     assert fired[0]["new"] == "2026-11-25T09:00:00+00:00"  # French, 08:55 before
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: the morning polls at 05:00 and 08:30, not from 06:00"
-)
 async def test_the_morning_reads_changes_before_half_past_seven(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,

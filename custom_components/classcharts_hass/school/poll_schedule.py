@@ -10,6 +10,7 @@ cadence is its row in ``datasets.py``):
 | school | first lesson - 15 min to last + 15 min  | 10 min     |
 |        | (weekdays 08:00-16:00 without timetable) |            |
 | day    | rest of a school day, 06:00-21:00       | 2 h        |
+|        | (and at 06:00 and 07:00 before lessons)  |            |
 | quiet  | nights, weekends, holidays (no lessons) | 6 h        |
 
 Daily datasets are read at the day's first poll and, outside quiet mode (so on
@@ -95,14 +96,24 @@ def mode_at(now: datetime, window: Window | None) -> Mode:
     return Mode.QUIET
 
 
-def next_poll(now: datetime, window: Window | None) -> timedelta:
-    """How long to wait before the next poll."""
+def next_poll(
+    now: datetime, window: Window | None, mornings: Iterable[time] = (DAY_START,)
+) -> timedelta:
+    """How long to wait before the next poll.
+
+    Before lessons on a school day the polls also wake at each of ``mornings``
+    (06:00, when the day mode begins, and the 07:00 timetable re-read), so
+    the morning's data and cover changes are there by breakfast.
+    """
     mode = mode_at(now, window)
     interval = POLL_INTERVAL[mode]
-    start = instant(window[0]) if window else None
-    if mode is not Mode.SCHOOL and start is not None and instant(now) < start:
-        interval = min(interval, start - instant(now))
-    return interval
+    if mode is Mode.SCHOOL or window is None or instant(now) >= instant(window[0]):
+        return interval
+    wakes = [instant(window[0])]
+    wakes.extend(
+        instant(datetime.combine(now.date(), moment, now.tzinfo)) for moment in mornings
+    )
+    return min([interval, *(w - instant(now) for w in wakes if w > instant(now))])
 
 
 def is_due(
@@ -135,14 +146,19 @@ def _checkpoint_passed(
     window) and only between 06:00 and 21:00.
     """
     for checkpoint in checkpoints:
-        moment = datetime.combine(now.date(), checkpoint, now.tzinfo)
-        if instant(fetched_at) < instant(moment) <= instant(now):
+        moment = instant(datetime.combine(now.date(), checkpoint, now.tzinfo))
+        # A poll timed for the checkpoint may wake a moment early: it counts,
+        # and the next poll does not read again for the same checkpoint.
+        if instant(fetched_at) + TOLERANCE < moment <= instant(now) + TOLERANCE:
             return True
     return False
 
 
 def retry_after_failure(
-    failures: int, now: datetime, window: Window | None
+    failures: int,
+    now: datetime,
+    window: Window | None,
+    mornings: Iterable[time] = (DAY_START,),
 ) -> timedelta:
     """Back off after failed polls: 5, 10, 20, 40, then every 60 minutes.
 
@@ -150,7 +166,7 @@ def retry_after_failure(
     than the normal wait when that is longer (at night, weekends, holidays).
     """
     backoff = min(RETRY_FIRST * (1 << min(max(0, failures - 1), 10)), RETRY_MAX)
-    return min(backoff, max(RETRY_MAX, next_poll(now, window)))
+    return min(backoff, max(RETRY_MAX, next_poll(now, window, mornings)))
 
 
 def due_datasets(
