@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -26,7 +27,12 @@ from .repairs import async_refresh_failed, async_refresh_worked
 from .roster import Roster, device_identifier
 from .school.announced import AnnouncedItems
 from .school.clock import instant, midnight
-from .school.datasets import TIMETABLE_CHECKPOINTS, Dataset, wanted_datasets
+from .school.datasets import (
+    DATASETS,
+    TIMETABLE_CHECKPOINTS,
+    Dataset,
+    wanted_datasets,
+)
 from .school.last_values import PupilLastValues
 from .school.news_feeds import new_items, timetable_changes
 from .school.poll import Fetched, fetch_due, retry_after
@@ -46,6 +52,9 @@ from .school.poll_schedule import (
 from .school.snapshot import AccountData, EventKind, PupilData
 
 __all__ = ["ClassChartsConfigEntry", "ClassChartsCoordinator", "device_identifier"]
+
+# A timetable day that lost most of its lessons is read again this soon.
+CONFIRM_AFTER: Final = timedelta(minutes=5)
 
 type ClassChartsConfigEntry = ConfigEntry[ClassChartsRuntimeData]
 
@@ -122,9 +131,11 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             async_refresh_failed(self.hass, self.config_entry, err)  # repair issues
             raise update_error(err) from err
         self._failures = 0
-        self.update_interval = max(
-            next_poll(now, self._window(now), self._mornings()), wait
-        )
+        interval = next_poll(now, self._window(now), self._mornings())
+        if any(state.timetable.doubted for state in self._states.values()):
+            # A day that lost most lessons is read again minutes later.
+            interval = min(interval, CONFIRM_AFTER)
+        self.update_interval = max(interval, wait)
         data = self._snapshot(now, fresh)
         async_refresh_worked(  # repair issues: over, or a pupil the school hides
             self.hass,
@@ -201,7 +212,13 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 values={
                     d: state.value(d) for d in usable if d is not Dataset.TIMETABLE
                 },
-                lessons=(state.known_lessons() if Dataset.TIMETABLE in usable else {}),
+                lessons=(
+                    state.timetable.shown(
+                        now, DATASETS[Dataset.TIMETABLE].keep_last_value
+                    )
+                    if Dataset.TIMETABLE in usable
+                    else {}
+                ),
                 shown_until=usable,
                 new_items=news,
             )

@@ -137,9 +137,6 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
 
 
 @pytest.mark.parametrize("answer", [empty, next_week, keep_first(2)])
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: one re-read that loses the day is believed"
-)
 async def test_one_reread_that_loses_the_day_is_not_believed(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -167,9 +164,6 @@ async def test_one_reread_that_loses_the_day_is_not_believed(
     assert fired == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: a day that really closes fires at the first read"
-)
 async def test_a_day_that_really_closes_is_announced_one_read_later(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -211,9 +205,6 @@ async def test_one_cancelled_lesson_fires_at_once(
     assert state(hass_london, DAY_END) == "2026-11-24T12:20:00+00:00"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: an unreadable lesson reads as a cancellation"
-)
 async def test_an_unreadable_lesson_is_not_a_cancellation(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,

@@ -43,6 +43,8 @@ class FetchContext:
     year: YearSoFar | None
     # When this dataset was last read successfully (None: not yet in this run).
     last_read: datetime | None = None
+    # False when only the timetable's pending days are read (not its schedule).
+    scheduled: bool = True
 
     @property
     def today(self) -> date:
@@ -162,12 +164,18 @@ async def fetch_timetable(ctx: FetchContext) -> DaysRead:
 
     The day's first read takes the week; a checkpoint's read later that day
     (``datasets.TIMETABLE_CHECKPOINTS``) only today and tomorrow, where a
-    change is news (``changes.py``).
+    change is news (``changes.py``). Days whose last read failed or was
+    doubted (``TimetableCache.pending``) are read at every poll until they
+    read well; each day's read stands alone.
     """
-    last = ctx.last_read
-    ahead = TIMETABLE_DAYS_AHEAD if last is None or last.date() != ctx.today else 1
-    end = ctx.today + timedelta(days=ahead)
-    return await ctx.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
+    cache = ctx.timetable
+    days = set(cache.pending(ctx.today))  # doubted or failing: read again
+    if ctx.scheduled:
+        last = ctx.last_read
+        first = last is None or last.date() != ctx.today
+        ahead = TIMETABLE_DAYS_AHEAD if first else 1
+        days.update(ctx.today + timedelta(days=n) for n in range(ahead + 1))
+    return await cache.refresh(sorted(days), ctx.now)
 
 
 async def fetch_badges(ctx: FetchContext) -> list[Badge]:

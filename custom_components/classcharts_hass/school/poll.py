@@ -42,20 +42,21 @@ async def fetch_due(
     now: datetime,
 ) -> Fetched:
     """Fetch what is due in this poll and remember each result."""
-    jobs = [
-        (state, dataset)
-        for state in states
-        for dataset in due_datasets(
-            wanted_datasets(state.pupil, client.account_type),
-            mode,
-            now,
-            state.fetched(),
-        )
-    ]
+    jobs: list[tuple[PupilLastValues, Dataset, bool]] = []
+    for state in states:
+        wanted = wanted_datasets(state.pupil, client.account_type)
+        due = due_datasets(wanted, mode, now, state.fetched())
+        # A timetable day that failed or was doubted is read again at once.
+        if Dataset.TIMETABLE in wanted and state.timetable.pending(now.date()):
+            due.add(Dataset.TIMETABLE)
+        jobs.extend((state, dataset, dataset in due) for dataset in due)
     if jobs:
         await client.ensure_session()  # a failed login fails the poll, here
     results = await asyncio.gather(
-        *(_fetch(client, announced, state, dataset, now) for state, dataset in jobs),
+        *(
+            _fetch(client, announced, state, dataset, now, scheduled=scheduled)
+            for state, dataset, scheduled in jobs
+        ),
         return_exceptions=True,
     )
     failed = [r for r in results if isinstance(r, BaseException)]
@@ -69,7 +70,7 @@ async def fetch_due(
     if unreachable and len(unreachable) == len(jobs):
         raise unreachable[0]  # an outage: the coordinator logs it once
     fresh: dict[int, set[Dataset]] = {}
-    for (state, dataset), result in zip(jobs, results, strict=True):
+    for (state, dataset, _), result in zip(jobs, results, strict=True):
         if isinstance(result, BaseException):
             _failed(state, dataset, result, now)
         else:
@@ -84,6 +85,8 @@ async def _fetch(
     state: PupilLastValues,
     dataset: Dataset,
     now: datetime,
+    *,
+    scheduled: bool,
 ) -> None:
     """Fetch one dataset of one pupil and remember it."""
     newest = announced.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
@@ -91,7 +94,7 @@ async def _fetch(
     spec = DATASETS[dataset]
     last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
     context = FetchContext(
-        client, state.pupil.id, state.timetable, now, newest, year, last
+        client, state.pupil.id, state.timetable, now, newest, year, last, scheduled
     )
     value = spec.clean(await spec.fetch(context))
     if state.succeeded(dataset, value, now):
