@@ -49,6 +49,12 @@ class SchoolTomorrow(ClassChartsEntity, BinarySensorEntity):
         super().__init__(coordinator, pupil, SCHOOL_TOMORROW, (Dataset.TIMETABLE,))
 
     @property
+    def available(self) -> bool:
+        """Unavailable while tomorrow is not read (or failing too long)."""
+        tomorrow = self.coordinator.now().date() + timedelta(days=1)
+        return super().available and self.pupil_data.school_on(tomorrow) is not None
+
+    @property
     def is_on(self) -> bool | None:
         """Whether tomorrow (in the school's time zone) has lessons; None if not read."""
         tomorrow = self.coordinator.now().date() + timedelta(days=1)

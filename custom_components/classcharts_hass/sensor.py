@@ -50,6 +50,8 @@ class ClassChartsSensorEntityDescription(SensorEntityDescription):
     attributes_fn: AttributesFn | None = None
     # What it reads: the display_* flags and availability follow from these.
     datasets: tuple[Dataset, ...]
+    # Whether the days it shows were read (unavailable if not; not "unknown").
+    known_fn: Callable[[PupilData, datetime], bool] = lambda _data, _now: True
 
 
 def _homework_sensor(
@@ -109,6 +111,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
             state(lesson.subject) if (lesson := data.current_lesson(now)) else None
         ),
         attributes_fn=lambda data, now: lesson_attributes(data.current_lesson(now)),
+        known_fn=lambda data, now: now.date() in data.lessons,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -118,6 +121,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
             state(lesson.subject) if (lesson := data.next_lesson(now)) else None
         ),
         attributes_fn=lambda data, now: lesson_attributes(data.next_lesson(now)),
+        known_fn=PupilData.knows_next_lesson,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -127,6 +131,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         value_fn=lambda data, now: (
             lesson.start if (lesson := data.next_lesson(now)) else None
         ),
+        known_fn=PupilData.knows_next_lesson,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -134,6 +139,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="school_day_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: day_edge(data, now, first=True),
+        known_fn=lambda data, now: now.date() in data.lessons,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -141,6 +147,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="school_day_end",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: day_edge(data, now, first=False),
+        known_fn=lambda data, now: now.date() in data.lessons,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -148,6 +155,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="next_school_day",
         device_class=SensorDeviceClass.DATE,
         value_fn=next_day,
+        known_fn=PupilData.knows_next_school_day,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -155,6 +163,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="next_school_day_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: next_day_edge(data, now, first=True),
+        known_fn=PupilData.knows_next_school_day,
         datasets=TIMETABLE,
     ),
     ClassChartsSensorEntityDescription(
@@ -162,6 +171,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="next_school_day_end",
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data, now: next_day_edge(data, now, first=False),
+        known_fn=PupilData.knows_next_school_day,
         datasets=TIMETABLE,
     ),
     _homework_sensor("homework_due_today", lambda now: (now.date(), now.date())),
@@ -265,6 +275,13 @@ class ClassChartsSensor(ClassChartsEntity, SensorEntity):
     ) -> None:
         """Create the sensor for one pupil."""
         super().__init__(coordinator, pupil, description, description.datasets)
+
+    @property
+    def available(self) -> bool:
+        """Available while its data is, and the days it shows were read."""
+        return super().available and self.entity_description.known_fn(
+            self.pupil_data, self.coordinator.now()
+        )
 
     @property
     def native_value(self) -> StateType | date | datetime:

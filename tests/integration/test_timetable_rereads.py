@@ -224,9 +224,6 @@ async def test_an_unreadable_lesson_is_not_a_cancellation(
     assert fired == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: one failing day takes every timetable entity down"
-)
 async def test_a_failing_day_takes_down_only_what_shows_it(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,

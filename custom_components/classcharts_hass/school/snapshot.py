@@ -134,30 +134,44 @@ class PupilData:
         )
         return next(running, None)
 
+    def _week_read(self, now: datetime) -> tuple[list[date], bool]:
+        """The week's days read up to the first not read; whether all were.
+
+        A day not read (or failing too long) could be a school day, so no later
+        day counts; nor do days a calendar cached beyond the week.
+        """
+        day = now.date()
+        last = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
+        days: list[date] = []
+        while day <= last:
+            if day not in self.lessons:
+                return days, False
+            days.append(day)
+            day += timedelta(days=1)
+        return days, True
+
     def next_lesson(self, now: datetime) -> Lesson | None:
-        """The first lesson starting after ``now`` in the known timetable."""
+        """The first lesson starting after ``now`` in the days read from today."""
+        days, _ = self._week_read(now)
         upcoming = [
             lesson
-            for day, lessons in self.lessons.items()
-            if day >= now.date() - timedelta(days=1)
-            for lesson in lessons
+            for day in days
+            for lesson in self.lessons[day]
             if instant(lesson.start) > instant(now)
         ]
         return min(upcoming, key=lambda x: instant(x.start), default=None)
 
+    def knows_next_lesson(self, now: datetime) -> bool:
+        """Whether the next lesson is known: found, or none in a week read."""
+        return self.next_lesson(now) is not None or self._week_read(now)[1]
+
     def next_school_day(self, now: datetime) -> list[Lesson] | None:
-        """The lessons of the next day with lessons, or None if not known.
+        """The lessons of the next day with lessons (None: not in the days read).
 
         Today counts until its first lesson ends (an alarm set from it then
-        moves on to the next school day); days without lessons (weekends,
-        holidays) are skipped. The search stops at the first day not read: a
-        day never read could be a school day, so no later day is claimed. Only
-        the week read every day counts (a calendar may have cached days far
-        ahead that are not kept up to date).
+        moves on); days without lessons (weekends, holidays) are skipped.
         """
-        day = now.date()
-        last = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
-        while day in self.lessons and day <= last:
+        for day in self._week_read(now)[0]:
             lessons = self.lessons[day]
             if lessons and (
                 day != now.date()
@@ -165,8 +179,11 @@ class PupilData:
                 > instant(now)
             ):
                 return lessons
-            day += timedelta(days=1)
         return None
+
+    def knows_next_school_day(self, now: datetime) -> bool:
+        """Whether the next school day is known: found, or none in a week read."""
+        return self.next_school_day(now) is not None or self._week_read(now)[1]
 
     def school_on(self, day: date) -> bool | None:
         """Whether ``day`` has lessons (None: not read)."""
