@@ -16,7 +16,8 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN, LOGGER
-from .school.announced import AnnouncedItems, Record, valid_record
+from .school.announced import AnnouncedItems
+from .school.record_check import Record, check_record
 
 STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 5
@@ -42,9 +43,17 @@ class AnnouncedStore:
         except (HomeAssistantError, NotImplementedError, KeyError, ValueError) as err:
             data, problem = None, type(err).__name__
         else:
-            problem = (
-                None if data is None or valid_record(data) else "unexpected content"
-            )
+            problem = None if data is None or isinstance(data, dict) else "not a record"
+        if problem is None and data is not None:
+            data, left_out = check_record(data)
+            if left_out:
+                # One warning for the whole record: each part starts afresh.
+                LOGGER.warning(
+                    "Parts of the record of announced ClassCharts items could not "
+                    "be read (%s); they start afresh, so their items already "
+                    "there fire no events",
+                    ", ".join(sorted(set(left_out))),
+                )
         if problem is not None:
             aside = await self._hass.async_add_executor_job(self._set_aside)
             LOGGER.warning(

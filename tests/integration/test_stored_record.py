@@ -61,9 +61,6 @@ BAD_VALUES: dict[str, dict[str, Any]] = {
 
 
 @pytest.mark.parametrize("bad", BAD_VALUES.values(), ids=BAD_VALUES.keys())
-@pytest.mark.xfail(
-    strict=True, reason="issue 19: stored values are read without checking each"
-)
 async def test_a_bad_stored_value_is_set_aside_once(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,

@@ -16,15 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any, Final, Protocol
+from typing import Final, Protocol
 
 from .lesson_changes import KnownLesson, TimetableChange, compare, days_compared
+from .record_check import LESSONS, Record
 
 MAX_REMEMBERED: Final = 2000
-LESSONS: Final = "lessons"  # per pupil: {ISO day: [[seven texts], ...]}
-LESSON_FIELDS: Final = 7
-
-type Record = dict[str, dict[str, Any]]
 
 
 class AnnouncementStore(Protocol):
@@ -32,42 +29,6 @@ class AnnouncementStore(Protocol):
 
     def save_later(self, record: Callable[[], Record]) -> None:
         """Write the record soon (a store that is closed writes nothing)."""
-
-
-def _valid_lessons(value: Any) -> bool:
-    """Whether stored lessons have the shape ``take_changes`` writes."""
-    return isinstance(value, dict) and all(
-        isinstance(day, str)
-        and isinstance(lessons, list)
-        and all(
-            isinstance(lesson, list)
-            and len(lesson) == LESSON_FIELDS
-            and all(isinstance(part, str) for part in lesson)
-            for lesson in lessons
-        )
-        for day, lessons in value.items()
-    )
-
-
-def valid_record(data: Any) -> bool:
-    """Whether stored data has the shape this module writes."""
-    if not isinstance(data, dict):
-        return False
-    for pupil in data.values():
-        if not isinstance(pupil, dict):
-            return False
-        for key, value in pupil.items():
-            if key == LESSONS:
-                if not _valid_lessons(value):
-                    return False
-            elif "_" in key:  # kind_since, kind_newest (text), kind_floor (a number)
-                if not isinstance(value, str | int) or isinstance(value, bool):
-                    return False
-            elif not isinstance(value, list) or not all(
-                isinstance(i, int) and not isinstance(i, bool) for i in value
-            ):
-                return False
-    return True
 
 
 class AnnouncedItems:
@@ -78,7 +39,7 @@ class AnnouncedItems:
     """
 
     def __init__(self, store: AnnouncementStore, record: Record) -> None:
-        """Work on a record read by ``store`` (checked with ``valid_record``)."""
+        """Work on a record read by ``store`` (checked with ``check_record``)."""
         self._store = store
         self._data = record
 

@@ -51,6 +51,7 @@ DAY_END: Final = time(21, 0)
 PUPILS_MAX_AGE: Final = timedelta(hours=6)
 # Polls drift by a few seconds; treat "almost due" as due.
 TOLERANCE: Final = timedelta(minutes=2)
+WAKE_EARLY: Final = timedelta(seconds=5)
 RETRY_FIRST: Final = timedelta(minutes=5)
 RETRY_MAX: Final = timedelta(hours=1)
 
@@ -147,9 +148,9 @@ def _checkpoint_passed(
     """
     for checkpoint in checkpoints:
         moment = instant(datetime.combine(now.date(), checkpoint, now.tzinfo))
-        # A poll timed for the checkpoint may wake a moment early: it counts,
-        # and the next poll does not read again for the same checkpoint.
-        if instant(fetched_at) + TOLERANCE < moment <= instant(now) + TOLERANCE:
+        # A poll timed for the checkpoint may wake up to a second early (Home
+        # Assistant's timer): it counts, and the next poll does not read again.
+        if instant(fetched_at) + WAKE_EARLY < moment <= instant(now) + WAKE_EARLY:
             return True
     return False
 
