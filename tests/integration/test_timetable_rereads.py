@@ -136,7 +136,11 @@ def state(hass: HomeAssistant, entity_id: str) -> str:
     return current.state
 
 
-@pytest.mark.parametrize("answer", [empty, next_week, keep_first(2)])
+@pytest.mark.parametrize(
+    "answer",
+    [empty, next_week, keep_first(2)],
+    ids=["empty", "next_week", "two_of_six"],
+)
 async def test_one_reread_that_loses_the_day_is_not_believed(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
