@@ -249,7 +249,11 @@ async def test_a_failing_day_takes_down_only_what_shows_it(
     assert state(hass_london, "sensor.ada_example_next_school_day") == (
         STATE_UNAVAILABLE
     )
-    assert fake.api_requests("timetable")  # the re-reads went on
+    # Between checkpoints each poll reads Monday again, and only Monday.
+    fake.clear_requests()
+    await run_until(hass_london, freezer, "13:50")
+    read = [r.query["date"] for r in fake.api_requests("timetable")]
+    assert read == [MONDAY.isoformat()] * 2
 
 
 async def test_a_moved_lesson_fires_one_time_change(

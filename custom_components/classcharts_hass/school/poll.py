@@ -47,9 +47,9 @@ async def fetch_due(
         wanted = wanted_datasets(state.pupil, client.account_type)
         due = due_datasets(wanted, mode, now, state.fetched())
         # A timetable day that failed or was doubted is read again at once.
-        if Dataset.TIMETABLE in wanted and state.timetable.pending(now.date()):
-            due.add(Dataset.TIMETABLE)
-        jobs.extend((state, dataset, dataset in due) for dataset in due)
+        pending = Dataset.TIMETABLE in wanted and state.timetable.pending(now.date())
+        again = {Dataset.TIMETABLE} - due if pending else set()
+        jobs.extend((state, dataset, dataset in due) for dataset in due | again)
     if jobs:
         await client.ensure_session()  # a failed login fails the poll, here
     results = await asyncio.gather(
