@@ -111,9 +111,17 @@ class TimetableCache:
         Returns the days asked for as they now stand (a day that failed or
         was doubted as it was; one never read is left out).
         """
+        failing = set(self._failing)
         errors = await self._read(days, now)
         if errors and len(errors) == len(days):
-            raise errors[0]
+            raise errors[0]  # the dataset fails, and its failure is logged
+        for day in sorted(self._failing.keys() - failing):  # once per run
+            LOGGER.warning(
+                "ClassCharts timetable of pupil %s for %s failed; keeping that day "
+                "as it was, the other days read fine",
+                self._pupil_id,
+                day,
+            )
         return {day: self._days[day][1] for day in days if day in self._days}
 
     async def _read(self, days: list[date], now: datetime) -> list[Exception]:
