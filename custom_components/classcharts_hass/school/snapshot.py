@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from itertools import takewhile
 from typing import Any
 
 from ..client import (
@@ -140,25 +141,15 @@ class PupilData:
         A day not read (or failing too long) could be a school day, so no later
         day counts; nor do days a calendar cached beyond the week.
         """
-        day = now.date()
-        last = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
-        days: list[date] = []
-        while day <= last:
-            if day not in self.lessons:
-                return days, False
-            days.append(day)
-            day += timedelta(days=1)
-        return days, True
+        week = [now.date() + timedelta(days=n) for n in range(TIMETABLE_DAYS_AHEAD + 1)]
+        read = list(takewhile(lambda day: day in self.lessons, week))
+        return read, len(read) == len(week)
 
     def next_lesson(self, now: datetime) -> Lesson | None:
         """The first lesson starting after ``now`` in the days read from today."""
-        days, _ = self._week_read(now)
-        upcoming = [
-            lesson
-            for day in days
-            for lesson in self.lessons[day]
-            if instant(lesson.start) > instant(now)
-        ]
+        days = self._week_read(now)[0]
+        lessons = [lesson for day in days for lesson in self.lessons[day]]
+        upcoming = [x for x in lessons if instant(x.start) > instant(now)]
         return min(upcoming, key=lambda x: instant(x.start), default=None)
 
     def knows_next_lesson(self, now: datetime) -> bool:
@@ -172,13 +163,9 @@ class PupilData:
         moves on); days without lessons (weekends, holidays) are skipped.
         """
         for day in self._week_read(now)[0]:
-            lessons = self.lessons[day]
-            if lessons and (
-                day != now.date()
-                or instant(min((lesson.end for lesson in lessons), key=instant))
-                > instant(now)
-            ):
-                return lessons
+            ends = [instant(lesson.end) for lesson in self.lessons[day]]
+            if ends and (day != now.date() or min(ends) > instant(now)):
+                return self.lessons[day]
         return None
 
     def knows_next_school_day(self, now: datetime) -> bool:
