@@ -1,5 +1,6 @@
 """An async client for ClassCharts; it imports nothing from Home Assistant."""
 
+from .attendance import AttendanceDay, AttendanceMark, MarkStatus
 from .auth import (
     Credentials,
     ParentCredentials,
@@ -26,6 +27,7 @@ from .models import (
     ActivityItem,
     ActivityPage,
     Announcement,
+    Attachment,
     Attendance,
     Badge,
     BadgeAward,
@@ -40,16 +42,30 @@ from .models import (
     Reward,
     RewardShop,
 )
+from .reports import (
+    AcademicReport,
+    AcademicReportSummary,
+    ReportCard,
+    ReportCardDetail,
+    ReportComment,
+    ReportGrade,
+    ReportSubject,
+)
 from .session import DEFAULT_BASE_URL, SessionState
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "AcademicReport",
+    "AcademicReportSummary",
     "Account",
     "AccountType",
     "ActivityItem",
     "ActivityPage",
     "Announcement",
+    "Attachment",
     "Attendance",
+    "AttendanceDay",
+    "AttendanceMark",
     "Badge",
     "BadgeAward",
     "BehaviourSummary",
@@ -71,9 +87,15 @@ __all__ = [
     "Features",
     "Homework",
     "Lesson",
+    "MarkStatus",
     "ParentBehaviour",
     "ParentCredentials",
     "Pupil",
+    "ReportCard",
+    "ReportCardDetail",
+    "ReportComment",
+    "ReportGrade",
+    "ReportSubject",
     "Reward",
     "RewardShop",
     "SessionState",

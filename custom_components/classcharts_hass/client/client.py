@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 import logging
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from .attendance import AttendanceDay, AttendanceMark, attendance_items, read_mark
 from .boundary import guarded
 from .exceptions import (
     ClassChartsConnectionError,
@@ -37,7 +39,8 @@ from .models import (
     sort_lessons,
 )
 from .parse import JSONObject, as_list
-from .session import ClassChartsSession, HTTPStatusError
+from .records import ReportCalls
+from .session import HTTPStatusError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,7 +66,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(_DEFAULT_ZONE)
 
 
-class ClassChartsClient(ClassChartsSession):
+class ClassChartsClient(ReportCalls):
     """One ClassCharts account: a student, or a parent with their children."""
 
     # The most recent working client sends POST, older ones GET; the first that
@@ -292,11 +295,21 @@ class ClassChartsClient(ClassChartsSession):
 
     @guarded
     async def get_attendance(self, pupil_id: int, start: date, end: date) -> Attendance:
-        """Attendance between two dates."""
+        """Attendance between two dates: the percentage, and each day's marks."""
         params = {"from": start.isoformat(), "to": end.isoformat()}
-        return await self._parsed(
-            "GET", f"attendance/{pupil_id}", params, Attendance.from_json
-        )
+
+        def read_marks(pairs: list[tuple[Any, Any]]) -> list[AttendanceMark]:
+            return self._tally.items("attendance marks", pairs, read_mark)
+
+        def parse(data: Any, meta: JSONObject) -> Attendance:
+            days: list[AttendanceDay] = self._tally.items(
+                "attendance",
+                attendance_items(data),
+                lambda item: AttendanceDay.from_item(item, read_marks),
+            )
+            return replace(Attendance.from_json(data, meta), days=tuple(days))
+
+        return await self._parsed("GET", f"attendance/{pupil_id}", params, parse)
 
     @guarded
     async def get_custom_fields(self, pupil_id: int) -> list[CustomField]:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Self
 
+from .attendance import AttendanceDay
 from .parse import (
     JSONObject,
     ShapeError,
@@ -82,6 +83,8 @@ class Pupil:
     timezone: str
     features: Features
     announcements_count: int | None
+    # Unread messages, from the pupil record already read: no request of its own.
+    messages_count: int | None = None
 
     @classmethod
     def from_json(cls, value: Any) -> Self:
@@ -97,6 +100,7 @@ class Pupil:
             timezone=text_or_empty(obj, "timezone") or "Europe/London",
             features=Features.from_json(obj),
             announcements_count=_lenient_integer(obj, "announcements_count"),
+            messages_count=_count(obj, "messages_count"),
         )
 
 
@@ -106,6 +110,12 @@ def _lenient_integer(obj: JSONObject, key: str) -> int | None:
         return optional_integer(obj, key)
     except ShapeError:
         return None
+
+
+def _count(obj: JSONObject, key: str) -> int | None:
+    """A count: unknown when it is not a number or below zero."""
+    value = _lenient_integer(obj, key)
+    return value if value is not None and value >= 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,6 +420,14 @@ class Detention:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file attached to an announcement: its name and where to fetch it."""
+
+    filename: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class Announcement:
     """A school announcement."""
 
@@ -419,6 +437,11 @@ class Announcement:
     teacher: str
     timestamp: datetime
     viewed: bool
+    attachments: tuple[Attachment, ...] = ()
+    # The school asks parents to give or refuse consent (a trip letter).
+    asks_consent: bool = False
+    # Pinned to the top by the school ("sticky" or "priority_pinned").
+    pinned: bool = False
 
     @classmethod
     def from_json(cls, value: Any, zone: tzinfo) -> Self:
@@ -431,7 +454,24 @@ class Announcement:
             teacher=text(obj, "teacher_name"),
             timestamp=parse_datetime(obj.get("timestamp"), "timestamp", zone),
             viewed=text(obj, "state") == "viewed",
+            attachments=_attachments(obj.get("attachments")),
+            asks_consent=flag(obj, "requires_consent"),
+            pinned=flag(obj, "priority_pinned") or flag(obj, "sticky"),
         )
+
+
+def _attachments(value: Any) -> tuple[Attachment, ...]:
+    """The readable attachments; one without a web address is left out, not the post."""
+    found: list[Attachment] = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        url = text_or_empty(item, "url").strip()
+        if not url.lower().startswith(("https://", "http://")):
+            continue
+        name = text_or_empty(item, "filename").strip() or url.rsplit("/", 1)[-1]
+        found.append(Attachment(filename=name, url=url))
+    return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -521,6 +561,12 @@ class Attendance:
     percentage: float | None
     late_count: int
     absent_count: int
+    # Each day's marks, read item by item by the client (a bad day is dropped).
+    days: tuple[AttendanceDay, ...] = ()
+
+    def day(self, wanted: date) -> AttendanceDay | None:
+        """The marks of one day, if ClassCharts sent that day."""
+        return next((day for day in self.days if day.day == wanted), None)
 
     @classmethod
     def from_json(cls, data: Any, meta: JSONObject) -> Self:
