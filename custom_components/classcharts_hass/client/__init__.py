@@ -1,6 +1,7 @@
 """An async client for ClassCharts; it imports nothing from Home Assistant."""
 
-from .attendance import AttendanceDay, AttendanceMark, MarkStatus
+from .announcements import Announcement, Attachment
+from .attendance import Attendance, AttendanceDay, AttendanceMark, MarkStatus
 from .auth import (
     Credentials,
     ParentCredentials,
@@ -26,9 +27,6 @@ from .models import (
     AccountType,
     ActivityItem,
     ActivityPage,
-    Announcement,
-    Attachment,
-    Attendance,
     Badge,
     BadgeAward,
     BehaviourSummary,

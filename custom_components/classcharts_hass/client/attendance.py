@@ -13,7 +13,15 @@ from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, Self
 
-from .parse import ShapeError, as_object, optional_integer, parse_date, text
+from .parse import (
+    JSONObject,
+    ShapeError,
+    as_object,
+    optional_float,
+    optional_integer,
+    parse_date,
+    text,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,7 +30,7 @@ if TYPE_CHECKING:
 
 # Sessions are the registers of the day; every other key is a lesson.
 SESSIONS: Final = frozenset({"AM", "PM"})
-# Some schools record an absence as "no" (see ``Attendance``).
+# Some schools record an absence as "no".
 _ABSENT: Final = frozenset({"absent", "no"})
 # A late mark longer than a school day is no number a register holds.
 _MAX_LATE_MINUTES: Final = 8 * 60
@@ -137,3 +145,52 @@ def read_mark(pair: tuple[Any, Any]) -> AttendanceMark:
 def attendance_items(data: Any) -> list[tuple[Any, Any]]:
     """The ``(date, marks)`` entries of an ``/attendance`` answer (``[]`` when none)."""
     return list(as_object(data, "data").items())
+
+
+def _status_text(mark: JSONObject) -> str:
+    """A mark's ``status`` in lower case, ``""`` when it is not text."""
+    status = mark.get("status")
+    return status.lower() if isinstance(status, str) else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """Attendance for a range: the school's percentage and late marks."""
+
+    percentage: float | None
+    late_count: int
+    absent_count: int
+    # Each day's marks, read item by item by the client (a bad day is dropped).
+    days: tuple[AttendanceDay, ...] = ()
+    # The first day asked for: a percentage is only good for that range.
+    since: date | None = None
+
+    def day(self, wanted: date) -> AttendanceDay | None:
+        """The marks of one day, if ClassCharts sent that day."""
+        return next((day for day in self.days if day.day == wanted), None)
+
+    @classmethod
+    def from_json(cls, data: Any, meta: JSONObject) -> Self:
+        """Parse ``/attendance``; only each mark's ``status`` is read.
+
+        ``late_minutes`` (``0``, ``""`` or text) is not read, so its form never
+        fails the call. ``"no"`` is how some schools record an absence.
+        """
+        statuses = [
+            _status_text(mark)
+            for sessions in as_object(data, "data").values()
+            if isinstance(sessions, dict)
+            for mark in sessions.values()
+            if isinstance(mark, dict)
+        ]
+        try:
+            percentage = optional_float(meta, "percentage")
+        except ShapeError:
+            percentage = None
+        return cls(
+            percentage=percentage
+            if percentage is None or 0 <= percentage <= 100  # noqa: PLR2004
+            else None,
+            late_count=statuses.count("late"),
+            absent_count=sum(status in _ABSENT for status in statuses),
+        )

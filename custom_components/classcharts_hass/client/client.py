@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import cache
 import logging
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
-from .attendance import AttendanceDay, AttendanceMark, attendance_items, read_mark
+from .announcements import Announcement
 from .boundary import guarded
 from .exceptions import (
     ClassChartsConnectionError,
@@ -22,8 +21,6 @@ from .models import (
     AccountType,
     ActivityItem,
     ActivityPage,
-    Announcement,
-    Attendance,
     Badge,
     BehaviourSummary,
     CustomField,
@@ -39,7 +36,7 @@ from .models import (
     sort_lessons,
 )
 from .parse import JSONObject, as_list
-from .records import ReportCalls
+from .records import RecordCalls
 from .session import HTTPStatusError
 
 if TYPE_CHECKING:
@@ -66,7 +63,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(_DEFAULT_ZONE)
 
 
-class ClassChartsClient(ReportCalls):
+class ClassChartsClient(RecordCalls):
     """One ClassCharts account: a student, or a parent with their children."""
 
     # The most recent working client sends POST, older ones GET; the first that
@@ -292,24 +289,6 @@ class ClassChartsClient(ReportCalls):
                 "eventbadges", data, lambda item: Badge.from_json(item, zone)
             ),
         )
-
-    @guarded
-    async def get_attendance(self, pupil_id: int, start: date, end: date) -> Attendance:
-        """Attendance between two dates: the percentage, and each day's marks."""
-        params = {"from": start.isoformat(), "to": end.isoformat()}
-
-        def read_marks(pairs: list[tuple[Any, Any]]) -> list[AttendanceMark]:
-            return self._tally.items("attendance marks", pairs, read_mark)
-
-        def parse(data: Any, meta: JSONObject) -> Attendance:
-            days: list[AttendanceDay] = self._tally.items(
-                "attendance",
-                attendance_items(data),
-                lambda item: AttendanceDay.from_item(item, read_marks),
-            )
-            return replace(Attendance.from_json(data, meta), days=tuple(days))
-
-        return await self._parsed("GET", f"attendance/{pupil_id}", params, parse)
 
     @guarded
     async def get_custom_fields(self, pupil_id: int) -> list[CustomField]:

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, Self
 
-from .attendance import AttendanceDay
 from .parse import (
     JSONObject,
     ShapeError,
@@ -52,6 +51,10 @@ class Features:
     custom_fields: bool
     # Parents may award home behaviour points (parent accounts only).
     parent_behaviour: bool = False
+    # Each day's register marks (late, absent): attendance with absences shown.
+    attendance_marks: bool = False
+    academic_reports: bool = False
+    report_cards: bool = False
 
     @classmethod
     def from_json(cls, obj: JSONObject) -> Self:
@@ -68,6 +71,10 @@ class Features:
             badges=flag(obj, "display_event_badges"),
             custom_fields=flag(obj, "display_custom_fields"),
             parent_behaviour=flag(obj, "display_parent_behaviour"),
+            attendance_marks=flag(obj, "display_attendance")
+            and flag(obj, "display_absences"),
+            academic_reports=flag(obj, "display_academic_reports"),
+            report_cards=flag(obj, "display_report_cards"),
         )
 
 
@@ -420,61 +427,6 @@ class Detention:
 
 
 @dataclass(frozen=True, slots=True)
-class Attachment:
-    """A file attached to an announcement: its name and where to fetch it."""
-
-    filename: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Announcement:
-    """A school announcement."""
-
-    id: int
-    title: str
-    description: str
-    teacher: str
-    timestamp: datetime
-    viewed: bool
-    attachments: tuple[Attachment, ...] = ()
-    # The school asks parents to give or refuse consent (a trip letter).
-    asks_consent: bool = False
-    # Pinned to the top by the school ("sticky" or "priority_pinned").
-    pinned: bool = False
-
-    @classmethod
-    def from_json(cls, value: Any, zone: tzinfo) -> Self:
-        """Parse an announcement; its description is HTML."""
-        obj = as_object(value, "announcement")
-        return cls(
-            id=integer(obj, "id"),
-            title=text(obj, "title"),
-            description=html_to_text(text(obj, "description")),
-            teacher=text(obj, "teacher_name"),
-            timestamp=parse_datetime(obj.get("timestamp"), "timestamp", zone),
-            viewed=text(obj, "state") == "viewed",
-            attachments=_attachments(obj.get("attachments")),
-            asks_consent=flag(obj, "requires_consent"),
-            pinned=flag(obj, "priority_pinned") or flag(obj, "sticky"),
-        )
-
-
-def _attachments(value: Any) -> tuple[Attachment, ...]:
-    """The readable attachments; one without a web address is left out, not the post."""
-    found: list[Attachment] = []
-    for item in value if isinstance(value, list) else []:
-        if not isinstance(item, dict):
-            continue
-        url = text_or_empty(item, "url").strip()
-        if not url.lower().startswith(("https://", "http://")):
-            continue
-        name = text_or_empty(item, "filename").strip() or url.rsplit("/", 1)[-1]
-        found.append(Attachment(filename=name, url=url))
-    return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
 class BadgeAward:
     """One time a pupil earned a badge: when, and for what."""
 
@@ -548,50 +500,6 @@ class ParentBehaviour:
             id=integer(obj, "id"),
             name=text(obj, "name"),
             limit_reached=flag(obj, "is_daily_limit_reached"),
-        )
-
-
-_ABSENT = frozenset({"absent", "no"})
-
-
-@dataclass(frozen=True, slots=True)
-class Attendance:
-    """Attendance for a range: the school's percentage and late marks."""
-
-    percentage: float | None
-    late_count: int
-    absent_count: int
-    # Each day's marks, read item by item by the client (a bad day is dropped).
-    days: tuple[AttendanceDay, ...] = ()
-
-    def day(self, wanted: date) -> AttendanceDay | None:
-        """The marks of one day, if ClassCharts sent that day."""
-        return next((day for day in self.days if day.day == wanted), None)
-
-    @classmethod
-    def from_json(cls, data: Any, meta: JSONObject) -> Self:
-        """Parse ``/attendance``; only each mark's ``status`` is read.
-
-        ``late_minutes`` (``0``, ``""`` or text) is not read, so its form never
-        fails the call. ``"no"`` is how some schools record an absence.
-        """
-        statuses = [
-            text_or_empty(mark, "status").lower()
-            for sessions in as_object(data, "data").values()
-            if isinstance(sessions, dict)
-            for mark in sessions.values()
-            if isinstance(mark, dict)
-        ]
-        try:
-            percentage = optional_float(meta, "percentage")
-        except ShapeError:
-            percentage = None
-        return cls(
-            percentage=percentage
-            if percentage is None or 0 <= percentage <= 100  # noqa: PLR2004
-            else None,
-            late_count=statuses.count("late"),
-            absent_count=sum(status in _ABSENT for status in statuses),
         )
 
 

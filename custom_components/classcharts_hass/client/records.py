@@ -1,10 +1,20 @@
-"""The client's calls for reports and report cards (both kinds of account)."""
+"""The client's calls for attendance marks, reports and report cards."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
+from .attendance import (
+    Attendance,
+    AttendanceDay,
+    AttendanceMark,
+    attendance_items,
+    read_mark,
+)
 from .boundary import guarded
+from .models import Pupil
 from .parse import JSONObject, as_list, as_object
 from .reports import (
     AcademicReport,
@@ -18,8 +28,32 @@ from .reports import (
 from .session import ClassChartsSession
 
 
-class ReportCalls(ClassChartsSession):
-    """Academic reports and report cards of a pupil."""
+class RecordCalls(ClassChartsSession):
+    """Attendance marks, academic reports and report cards of a pupil."""
+
+    @property
+    def student(self) -> Pupil | None:
+        """The student's record from the last ping (its counts are that fresh)."""
+        return self._student
+
+    @guarded
+    async def get_attendance(self, pupil_id: int, start: date, end: date) -> Attendance:
+        """Attendance between two dates: the percentage, and each day's marks."""
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+
+        def read_marks(pairs: list[tuple[Any, Any]]) -> list[AttendanceMark]:
+            return self._tally.items("attendance marks", pairs, read_mark)
+
+        def parse(data: Any, meta: JSONObject) -> Attendance:
+            days: list[AttendanceDay] = self._tally.items(
+                "attendance",
+                attendance_items(data),
+                lambda item: AttendanceDay.from_item(item, read_marks),
+            )
+            attendance = Attendance.from_json(data, meta)
+            return replace(attendance, days=tuple(days), since=start)
+
+        return await self._parsed("GET", f"attendance/{pupil_id}", params, parse)
 
     @guarded
     async def get_academic_reports(self, pupil_id: int) -> list[AcademicReportSummary]:

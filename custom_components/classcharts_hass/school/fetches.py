@@ -20,6 +20,7 @@ from ..client import (
     Lesson,
 )
 from .clock import midnight, start_of
+from .lookahead import look_ahead
 from .timetable_cache import TimetableCache
 
 HOMEWORK_DAYS_BACK: Final = 28
@@ -43,6 +44,8 @@ class FetchContext:
     year: YearSoFar | None
     # When this dataset was last read successfully (None: not yet in this run).
     last_read: datetime | None = None
+    # Its last good value: what a read may reuse (a report already read).
+    previous: Any = None
 
     @property
     def today(self) -> date:
@@ -167,7 +170,12 @@ async def fetch_timetable(ctx: FetchContext) -> DaysRead:
     last = ctx.last_read
     ahead = TIMETABLE_DAYS_AHEAD if last is None or last.date() != ctx.today else 1
     end = ctx.today + timedelta(days=ahead)
-    return await ctx.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
+    days = await ctx.timetable.fetch(ctx.today, end, ctx.now, refresh=True)
+    week_end = ctx.today + timedelta(days=TIMETABLE_DAYS_AHEAD)
+    if ahead == TIMETABLE_DAYS_AHEAD and not any(days.values()):
+        # A week without lessons: look past it for the next school day.
+        await look_ahead(ctx.timetable, week_end, ctx.now)
+    return days
 
 
 async def fetch_badges(ctx: FetchContext) -> list[Badge]:

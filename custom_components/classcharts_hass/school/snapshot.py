@@ -28,6 +28,7 @@ from ..client import (
 from .clock import instant, midnight, start_of
 from .datasets import Dataset
 from .fetches import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar, school_year_start
+from .lookahead import SATURDAY
 
 
 class EventKind(StrEnum):
@@ -39,6 +40,9 @@ class EventKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     BADGE = "badge"
     TIMETABLE_CHANGE = "timetable_change"
+    # Kinds are keys of the seen store, where "_" marks a bookkeeping key.
+    ATTENDANCE_MARK = "mark"
+    REPORT = "report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,9 @@ class PupilData:
     shown_until: Mapping[Dataset, datetime | None] = field(default_factory=dict)
     # Items first seen in the poll that made this snapshot, oldest first.
     new_items: Mapping[EventKind, list[Any]] = field(default_factory=dict)
+    # How far past the week read the next school day may be looked for
+    # (``lookahead.py``); None: the week only.
+    known_until: date | None = None
 
     def has(self, dataset: Dataset, now: datetime) -> bool:
         """Whether the dataset's value may be shown at ``now``."""
@@ -153,11 +160,19 @@ class PupilData:
         holidays) are skipped. The search stops at the first day not read: a
         day never read could be a school day, so no later day is claimed. Only
         the week read every day counts (a calendar may have cached days far
-        ahead that are not kept up to date).
+        ahead that are not kept up to date), and past it the weekdays the
+        look-ahead vouches for (``known_until``, see ``lookahead.py``).
         """
         day = now.date()
-        last = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
-        while day in self.lessons and day <= last:
+        week_end = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
+        last = max(week_end, self.known_until or week_end)
+        while day <= last:
+            if day > week_end and day.weekday() >= SATURDAY:
+                # Past the week, weekends are not read (``lookahead.py``).
+                day += timedelta(days=1)
+                continue
+            if day not in self.lessons:
+                return None
             lessons = self.lessons[day]
             if lessons and (
                 day != now.date()
