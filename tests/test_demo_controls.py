@@ -22,6 +22,7 @@ from tests.fake_server.controls import (
     NEW_PASSWORD,
     add,
     school_holidays,
+    show_parent_records,
     tidy_demo_days,
 )
 from tests.fake_server.demo import TickStore
@@ -301,3 +302,14 @@ def test_demo_days_look_like_a_school(today: date) -> None:
         for slots in pupil.timetable.values():
             periods = [slot.period for slot in slots]
             assert len(periods) == len(set(periods))
+
+
+def test_demo_shows_parent_records() -> None:
+    """The demo's pupils have reports, a late mark on a school day and a report card."""
+    server = FakeClassCharts(today=date(2026, 11, 24))
+    show_parent_records(server)
+    ada, ben = (server.pupils[i] for i in sorted(server.pupils))
+    assert ada.display["display_academic_reports"]
+    assert ada.academic_reports
+    assert ada.attendance_marks[date(2026, 11, 24)]["AM"]["status"] == "late"
+    assert ben.report_cards[0].start <= date(2026, 11, 24) <= ben.report_cards[0].end

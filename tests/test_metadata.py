@@ -21,6 +21,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import yaml
 
 from tests.conftest import setup_entry
+from tests.fake_server import FakeClassCharts
+from tests.fake_server.data import BEN_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_PATH = ROOT / "custom_components" / "classcharts_hass" / "manifest.json"
@@ -318,8 +320,12 @@ async def test_every_entity_uses_a_translation_and_an_icon(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
 ) -> None:
     """The entities created name only texts and icons that exist, and use them all."""
+    # Reports and report cards are off in the seed: Ben's school shows them here.
+    fake.pupils[BEN_ID].display["display_academic_reports"] = True
+    fake.pupils[BEN_ID].display["display_report_cards"] = True
     await setup_entry(hass_london, student_entry)
     await setup_entry(hass_london, parent_entry)
     entries = [

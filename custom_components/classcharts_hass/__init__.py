@@ -24,6 +24,7 @@ from .repairs import (
     async_remove_entry_issues,
     async_setup_issue_cleanup,
 )
+from .report_action import async_setup_report_action
 from .services import async_setup_services
 from .switching import async_offer_accounts, async_setup_switching
 
@@ -45,6 +46,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_home_points(hass)
     async_setup_issue_cleanup(hass)
     async_setup_switching(hass)
+    async_setup_report_action(hass)
     return True
 
 

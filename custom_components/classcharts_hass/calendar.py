@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Final
 
 from homeassistant.components.calendar import (
     CalendarEntity,
@@ -19,11 +20,14 @@ from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
 from .school.datasets import Dataset
+from .school.holidays import holiday_runs
 from .school.snapshot import PupilData, detention_end
 from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 0
 DEFAULT_DETENTION_LENGTH = timedelta(minutes=30)
+# Calendar event titles are data, not entity names: the school's own word.
+HOLIDAY: Final = "Holiday"
 
 
 def lesson_event(lesson: Lesson) -> CalendarEvent:
@@ -70,6 +74,25 @@ def detention_event(detention: Detention) -> CalendarEvent | None:
         description=paragraphs("\n".join(details)),
         uid=f"detention-{detention.id}",
     )
+
+
+def holiday_event(first: date, last: date) -> CalendarEvent:
+    """An all-day event over a run of weekdays without lessons."""
+    return CalendarEvent(
+        start=first,
+        end=last + timedelta(days=1),
+        summary=HOLIDAY,
+        uid=f"holiday-{first:%Y%m%d}",
+    )
+
+
+def _holiday_events(data: PupilData) -> list[CalendarEvent]:
+    return [holiday_event(*run) for run in holiday_runs(data.lessons)]
+
+
+def _next_holiday(data: PupilData, now: datetime) -> CalendarEvent | None:
+    upcoming = [run for run in holiday_runs(data.lessons) if run[1] >= now.date()]
+    return holiday_event(*min(upcoming)) if upcoming else None
 
 
 def _homework_events(data: PupilData) -> list[CalendarEvent]:
@@ -130,6 +153,13 @@ CALENDARS: tuple[ClassChartsCalendarEntityDescription, ...] = (
         next_fn=_next_detention,
         events_fn=_detention_events,
         datasets=(Dataset.DETENTIONS,),
+    ),
+    ClassChartsCalendarEntityDescription(
+        key="holidays",
+        translation_key="holidays",
+        next_fn=_next_holiday,
+        events_fn=_holiday_events,
+        datasets=(Dataset.TIMETABLE,),
     ),
 )
 

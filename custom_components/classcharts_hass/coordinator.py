@@ -33,7 +33,9 @@ from .school.datasets import (
     Dataset,
     wanted_datasets,
 )
+from .school.fetches import TIMETABLE_DAYS_AHEAD
 from .school.last_values import PupilLastValues
+from .school.lookahead import known_until
 from .school.news_feeds import new_items, timetable_changes
 from .school.poll import Fetched, fetch_due, retry_after
 from .school.poll_schedule import (
@@ -165,9 +167,14 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             self.roster.update(await self.client.get_pupils(), now)
             self._pupils_fetched = now
             mode = mode_at(now, self._window(now))
-        return await fetch_due(
+        fetched = await fetch_due(
             self.client, self._announced, list(self._states.values()), mode, now
         )
+        if (student := self.client.student) is not None:
+            # Every poll's ping brings the student's record: its counts (unread
+            # messages) are as fresh as the poll, at no request of their own.
+            self.roster.update([student], now)
+        return fetched
 
     def _mornings(self) -> tuple[time, ...]:
         """When a school morning's polls wake before lessons (``next_poll``).
@@ -221,6 +228,15 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 ),
                 shown_until=usable,
                 new_items=news,
+                known_until=(
+                    known_until(
+                        state.timetable,
+                        now.date() + timedelta(days=TIMETABLE_DAYS_AHEAD),
+                        now,
+                    )
+                    if Dataset.TIMETABLE in usable
+                    else None
+                ),
             )
         return AccountData(pupils=pupils, poll=self._polls)
 

@@ -8,7 +8,7 @@ otherwise. Credentials and the pupil's names are redacted by key.
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict, fields, is_dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
+from .client import Attendance
 from .const import CONF_CODE, CONF_DATE_OF_BIRTH
 from .coordinator import ClassChartsConfigEntry
 from .school.datasets import DATASETS, Dataset
@@ -91,6 +92,13 @@ def _shape(value: Any, safe: frozenset[str], *, shown: bool = False) -> Any:
     return _plain(value) if shown else REDACTED
 
 
+def _last_day(value: Any) -> Any:
+    """Attendance with its last day's marks only: a year of them is no fault report."""
+    if isinstance(value, Attendance):
+        return replace(value, days=value.days[-1:])
+    return value
+
+
 def _pupil(state: PupilLastValues, now: datetime) -> dict[str, Any]:
     """One pupil: flags, each dataset's health and value, the cached lessons."""
     return {
@@ -101,7 +109,7 @@ def _pupil(state: PupilLastValues, now: datetime) -> dict[str, Any]:
                 "failing_since": _plain(ds.failing_since),
                 "error": ds.error,
                 "usable": ds.usable(dataset, now),
-                "value": _shape(ds.value, DATASETS[dataset].safe_fields),
+                "value": _shape(_last_day(ds.value), DATASETS[dataset].safe_fields),
             }
             for dataset, ds in sorted(state.datasets.items())
         },

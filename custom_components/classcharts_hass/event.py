@@ -11,14 +11,26 @@ from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .client import ActivityItem, Announcement, BadgeAward, Detention, Homework, Pupil
+from .client import (
+    AcademicReportSummary,
+    ActivityItem,
+    Announcement,
+    BadgeAward,
+    Detention,
+    Features,
+    Homework,
+    MarkStatus,
+    Pupil,
+)
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .record_sensors import MAX_ATTACHMENTS
 from .school.datasets import Dataset
 from .school.lesson_changes import ChangeKind, TimetableChange
 from .school.news_feeds import DATASET_OF, POINT_POLARITIES
+from .school.school_records import MarkNews
 from .school.snapshot import EventKind
-from .school.text import line
+from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 0
 
@@ -41,6 +53,8 @@ class ClassChartsEventEntityDescription(EventEntityDescription):
     attributes_fn: Callable[[Any], dict[str, Any]]
     # Which of ``event_types`` an item fires (None: the only one there is).
     type_fn: Callable[[Any], str] | None = None
+    # A further display_* flag when one dataset serves several (attendance).
+    shown_fn: Callable[[Features], bool] = lambda _: True
 
     @property
     def dataset(self) -> Dataset:
@@ -87,6 +101,33 @@ def _announcement(announcement: Announcement) -> dict[str, Any]:
         "title": line(announcement.title),
         "teacher": line(announcement.teacher),
         "time": announcement.timestamp.isoformat(),
+        "text": paragraphs(announcement.description),
+        "attachments": [
+            {"name": line(a.filename), "url": a.url}
+            for a in announcement.attachments[:MAX_ATTACHMENTS]
+        ],
+        "asks_consent": announcement.asks_consent,
+        "pinned": announcement.pinned,
+    }
+
+
+def _mark(news: MarkNews) -> dict[str, Any]:
+    mark = news.mark
+    return {
+        "date": news.day.isoformat(),
+        "session": line(mark.session),
+        "lesson": line(mark.lesson),
+        "late_minutes": mark.late_minutes,
+        "code": line(mark.code),
+    }
+
+
+def _report(report: AcademicReportSummary) -> dict[str, Any]:
+    return {
+        "report_id": report.id,
+        "name": line(report.name),
+        "start_date": report.start_date.isoformat() if report.start_date else None,
+        "end_date": report.end_date.isoformat() if report.end_date else None,
     }
 
 
@@ -159,6 +200,22 @@ EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
         type_fn=lambda change: change.kind.value,
         attributes_fn=_change,
     ),
+    ClassChartsEventEntityDescription(
+        key="attendance_mark",
+        translation_key="attendance_mark",
+        event_types=[MarkStatus.LATE.value, MarkStatus.ABSENT.value],
+        kind=EventKind.ATTENDANCE_MARK,
+        type_fn=lambda news: news.mark.status.value,
+        attributes_fn=_mark,
+        shown_fn=lambda features: features.attendance_marks,
+    ),
+    ClassChartsEventEntityDescription(
+        key="new_report",
+        translation_key="new_report",
+        event_types=["report_published"],
+        kind=EventKind.REPORT,
+        attributes_fn=_report,
+    ),
 )
 
 
@@ -176,6 +233,7 @@ async def async_setup_entry(
             ClassChartsEvent(coordinator, pupil, description)
             for description in EVENTS
             if exists(coordinator, pupil, (description.dataset,))
+            and description.shown_fn(pupil.features)
         ),
     )
 

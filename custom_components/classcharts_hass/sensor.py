@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
-    SensorEntityDescription,
     SensorStateClass,
 )
 from homeassistant.const import PERCENTAGE
@@ -21,8 +19,11 @@ from homeassistant.helpers.typing import StateType
 from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
+from .record_sensors import RECORD_SENSORS, announcement_attributes
 from .school.datasets import Dataset
-from .school.snapshot import BehaviourTotals, PupilData
+from .school.fetches import school_year_start
+from .school.points import BehaviourTotals
+from .school.snapshot import PupilData
 from .school.text import state
 from .sensor_attributes import (
     announcement_list,
@@ -35,23 +36,9 @@ from .sensor_attributes import (
     next_day,
     next_day_edge,
 )
+from .sensor_description import ClassChartsSensorEntityDescription
 
 PARALLEL_UPDATES = 0
-
-type ValueFn = Callable[[PupilData, datetime], StateType | date | datetime]
-type AttributesFn = Callable[[PupilData, datetime], dict[str, Any]]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ClassChartsSensorEntityDescription(SensorEntityDescription):
-    """A ClassCharts sensor: how to read its value from a pupil's data."""
-
-    value_fn: ValueFn
-    attributes_fn: AttributesFn | None = None
-    # What it reads: the display_* flags and availability follow from these.
-    datasets: tuple[Dataset, ...]
-    # Whether the days it shows were read (unavailable if not; not "unknown").
-    known_fn: Callable[[PupilData, datetime], bool] = lambda _data, _now: True
 
 
 def _homework_sensor(
@@ -96,8 +83,12 @@ def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
     )
 
 
-def _percentage(data: PupilData) -> float | None:
-    return data.attendance.percentage if data.attendance else None
+def _percentage(data: PupilData, now: datetime) -> float | None:
+    """This school year's percentage; last year's is none (1 September, midnight)."""
+    attendance = data.attendance
+    if attendance is None or attendance.since != school_year_start(now.date()):
+        return None
+    return attendance.percentage
 
 
 TIMETABLE = (Dataset.TIMETABLE,)
@@ -214,8 +205,9 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda data, _: _percentage(data),
+        value_fn=_percentage,
         datasets=(Dataset.ATTENDANCE,),
+        shown_fn=lambda features: features.attendance,
     ),
     ClassChartsSensorEntityDescription(
         key="reward_balance",
@@ -229,7 +221,10 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         translation_key="unread_announcements",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
-        attributes_fn=lambda data, _: announcement_list(data),
+        attributes_fn=lambda data, _: {
+            **announcement_list(data),
+            **announcement_attributes(data),
+        },
         datasets=(Dataset.ANNOUNCEMENTS,),
     ),
     ClassChartsSensorEntityDescription(
@@ -240,6 +235,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         attributes_fn=lambda data, _: badge_list(data),
         datasets=(Dataset.BADGES,),
     ),
+    *RECORD_SENSORS,
 )
 
 
@@ -257,6 +253,7 @@ async def async_setup_entry(
             ClassChartsSensor(coordinator, pupil, description)
             for description in SENSORS
             if exists(coordinator, pupil, description.datasets)
+            and description.shown_fn(pupil.features)
         ),
     )
 
@@ -265,7 +262,8 @@ class ClassChartsSensor(ClassChartsEntity, SensorEntity):
     """A sensor described by a ``ClassChartsSensorEntityDescription``."""
 
     entity_description: ClassChartsSensorEntityDescription
-    _unrecorded_attributes = frozenset({"homework"})
+    # Lists and texts that change often: not worth a row in the database each time.
+    _unrecorded_attributes = frozenset({"homework", "marks", "text", "attachments"})
 
     def __init__(
         self,

@@ -14,11 +14,11 @@ from custom_components.classcharts_hass.client import (
     ClassChartsClient,
     ClassChartsResponseError,
 )
+from custom_components.classcharts_hass.client.announcements import Announcement
+from custom_components.classcharts_hass.client.attendance import Attendance
 from custom_components.classcharts_hass.client.models import (
     ActivityItem,
     ActivityPage,
-    Announcement,
-    Attendance,
     Badge,
     BehaviourSummary,
     CustomField,

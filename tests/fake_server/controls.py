@@ -325,3 +325,30 @@ def restore_ticks(server: FakeClassCharts, saved: dict[str, list[Any]]) -> int:
                     hw.ticked, hw.state = bool(ticked), state
                     found += 1
     return found
+
+
+# ---- attendance marks, reports and report cards for the demo ---------------------
+
+
+def show_parent_records(server: FakeClassCharts) -> None:
+    """Believable marks, reports and a report card, so every new entity has data.
+
+    Ada: reports shown (the seeded autumn report), a late morning today on a
+    school day, two unread messages. Ben: on report this week for punctuality.
+    """
+    ada, ben = (server.pupils[i] for i in sorted(server.pupils))
+    ada.display["display_academic_reports"] = True
+    ada.messages_count = 2
+    today = server.today
+    if today.weekday() < 5 and today not in server.holidays:
+        server.set_attendance_mark(ada.id, today, "AM", "late", late_minutes=6)
+    ben.display["display_report_cards"] = True
+    monday = today - timedelta(days=today.weekday())
+    server.add_report_card(
+        ben.id,
+        monday,
+        monday + timedelta(days=11),
+        reason="Punctuality",
+        description="On report for lateness to lessons",
+        targets=("Arrive before the bell", "Bring a signed card to every lesson"),
+    )

@@ -28,6 +28,7 @@ from .models import (
     school_year_start,
     week_start,
 )
+from .reports import seed_reports
 
 __all__ = [
     "BEN_ID",
@@ -379,4 +380,5 @@ def build_pupils(today: date) -> tuple[dict[int, FakePupil], Ids]:
     _seed_homework(ada, ben, today, ids)
     _seed_detentions(ada, ben, today, ids)
     seed_extras(ada, ben, today)
+    seed_reports(ada, today)
     return {ada.id: ada, ben.id: ben}, ids

@@ -31,6 +31,7 @@ from .controls import (
     add,
     restore_ticks,
     school_holidays,
+    show_parent_records,
     ticks,
     tidy_demo_days,
 )
@@ -89,6 +90,7 @@ async def serve(args: argparse.Namespace) -> None:
     server = FakeClassCharts(args.today)
     server.holidays = school_holidays(server.today)
     tidy_demo_days(server)
+    show_parent_records(server)
     store = TickStore(server, args.state)
     base_url = await server.start(args.host, args.port)
     runner: web.AppRunner | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from . import handlers as h, school
+from . import handlers as h, reports, school
 from .models import PARENT_NAME, FakeActivity, FakePupil, Ids
 
 if TYPE_CHECKING:
@@ -69,6 +69,8 @@ class EndpointMixin:
             return h.ok([], [])
         if endpoint == "homeworkticked":
             return self._tick(session, arg)
+        if endpoint in reports.REPORT_ENDPOINTS:
+            return await self._reports(request, session, endpoint, arg)
         pupil = self._pupil(session, arg)
         if pupil is None:
             return h.error("Invalid pupil")
@@ -78,6 +80,19 @@ class EndpointMixin:
         if endpoint == "addparentbehaviour":
             return await self._add_parent_behaviour(request, pupil)
         return school.simple(pupil, endpoint, ctx)
+
+    async def _reports(
+        self, request: web.Request, session: Session, endpoint: str, arg: str | None
+    ) -> h.JSON:
+        """Reports and report cards: the pupil comes from a parameter, not the path."""
+        form = await request.post() if request.method == "POST" else {}
+        asked = str(form.get("pupil_id") or request.query.get("pupil_id") or "")
+        chosen = self._pupil(session, asked or None)
+        if session.kind == "student":
+            visible = [self.pupils[session.account_id]]
+        else:
+            visible = [self.pupils[i] for i in self.parent_children if i in self.pupils]
+        return reports.render(visible, endpoint, arg, chosen)
 
     def _tick(self, session: Session, arg: str | None) -> h.JSON:
         pupil = self.pupils[session.account_id]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .reports import FakeReport, FakeReportCard
 
 STUDENT_CODE = "ADA12345"
 STUDENT_DOB = date(2012, 3, 14)
@@ -143,6 +146,13 @@ class FakePupil:
         17,
         11,
     )  # (absent every n-th day, late every m-th day)
+    # Marks set by a test or the demo: day -> session ("AM", "Period 2") -> mark.
+    attendance_marks: dict[date, dict[str, dict[str, Any]]] = field(
+        default_factory=dict
+    )
+    academic_reports: list[FakeReport] = field(default_factory=list)
+    report_cards: list[FakeReportCard] = field(default_factory=list)
+    messages_count: int = 0
 
     @property
     def name(self) -> str:

@@ -26,6 +26,7 @@ from .data import (
     FakePupil,
 )
 from .endpoints import EndpointMixin
+from .reports import REPORT_ENDPOINTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,7 +47,7 @@ CAPTCHA = "Please complete the reCAPTCHA to log in."
 VERSION = "28.7.1"
 STUDENT_ONLY = {"rewards", "homeworkticked"}
 PARENT_ONLY = {"pupils", "password", "parentbehaviours", "addparentbehaviour"}
-COMMON = {
+COMMON = REPORT_ENDPOINTS | {
     "ping",
     "eventbadges",
     "announcements",

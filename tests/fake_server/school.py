@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from .handlers import (
@@ -119,7 +119,7 @@ def attendance(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
                     "lesson_name": slot.cls.name,
                     "room_name": slot.cls.room,
                 }
-            data[day.isoformat()] = marks
+            data[day.isoformat()] = _with_set_marks(marks, pupil, day)
         day += timedelta(days=1)
     percentage = str(round(100 * present / total)) if total else "100"
     meta = {
@@ -131,6 +131,15 @@ def attendance(pupil: FakePupil, query: dict[str, str], ctx: Ctx) -> JSON:
         "percentage_singe_august": percentage,
     }
     return ok(data or [], meta)
+
+
+def _with_set_marks(
+    marks: dict[str, Any], pupil: FakePupil, day: date
+) -> dict[str, Any]:
+    """A day's marks with those a test or the demo set laid over them."""
+    for name, mark in pupil.attendance_marks.get(day, {}).items():
+        marks[name] = {**marks.get(name, {}), **mark}
+    return marks
 
 
 def pupil_record(pupil: FakePupil, ctx: Ctx, *, for_parent: bool) -> JSON:
@@ -149,7 +158,7 @@ def pupil_record(pupil: FakePupil, ctx: Ctx, *, for_parent: bool) -> JSON:
         "allow_pupils_add_timetable_notes": False,
         "detention_alias_plural_uc": "Detentions",
         "announcements_count": len(pupil.announcements),
-        "messages_count": 0,
+        "messages_count": pupil.messages_count,
         "pusher_channel_name": pupil.pusher_channel,
         "has_birthday": False,
         "has_new_survey": False,

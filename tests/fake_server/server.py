@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 import json
 import time
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from .data import (
     build_pupils,
 )
 from .hostile import Stream
+from .reports import FakeReport, FakeReportCard, FakeSubject
 from .routing import Failure, LoggedRequest, Override, RequestRouter, Session
 
 if TYPE_CHECKING:
@@ -343,6 +344,85 @@ class FakeClassCharts(RequestRouter):
                 "pupil_note_raw": "",
             }
         )
+
+    def set_attendance_mark(
+        self,
+        pupil_id: int,
+        day: date,
+        session: str,
+        status: str,
+        *,
+        code: str | None = None,
+        late_minutes: int | str = 0,
+    ) -> None:
+        """Mark one register of a day ("AM", "PM" or "Period 2"): present, late, absent."""
+        default_code = {"present": "/", "late": "L", "absent": "N", "ignore": ""}
+        self.pupils[pupil_id].attendance_marks.setdefault(day, {})[session] = {
+            "code": default_code.get(status, "?") if code is None else code,
+            "status": status,
+            "late_minutes": late_minutes,
+        }
+
+    def set_holidays(self, first: date, last: date) -> None:
+        """Make every day from ``first`` to ``last`` a day without lessons."""
+        day = first
+        while day <= last:
+            self.holidays.add(day)
+            day += timedelta(days=1)
+
+    def add_academic_report(
+        self,
+        pupil_id: int,
+        name: str,
+        start: date,
+        end: date,
+        *,
+        attendance: str | None = "95",
+        subjects: list[FakeSubject] | None = None,
+    ) -> int:
+        """Publish an academic report for a pupil and return its id."""
+        report_id = 1 + max(
+            (r.id for p in self.pupils.values() for r in p.academic_reports),
+            default=300,
+        )
+        self.pupils[pupil_id].academic_reports.append(
+            FakeReport(
+                report_id,
+                name,
+                start,
+                end,
+                attendance,
+                subjects
+                or [FakeSubject("Science", "Dr T Example", "Keen.", {"Target": "7"})],
+            )
+        )
+        return report_id
+
+    def add_report_card(
+        self,
+        pupil_id: int,
+        start: date,
+        end: date,
+        *,
+        reason: str = "Punctuality",
+        description: str = "Be on time to every lesson",
+        targets: tuple[str, ...] = ("Arrive before the bell",),
+    ) -> int:
+        """Put a pupil on report from ``start`` to ``end``; return the card's id."""
+        cards = [c for p in self.pupils.values() for c in p.report_cards]
+        card_id = 1 + max((c.id for c in cards), default=800)
+        first_target = 1 + max((t for c in cards for t in c.targets), default=8800)
+        self.pupils[pupil_id].report_cards.append(
+            FakeReportCard(
+                card_id,
+                start,
+                end,
+                reason,
+                description,
+                targets={first_target + i: text for i, text in enumerate(targets)},
+            )
+        )
+        return card_id
 
     def homework(self, homework_id: int) -> FakeHomework:
         """Return the homework with that id."""

@@ -17,6 +17,7 @@ from homeassistant.core import (
     EventStateChangedData,
     HomeAssistant,
     ServiceCall,
+    SupportsResponse,
     callback,
 )
 from homeassistant.helpers import entity_registry as er
@@ -41,6 +42,7 @@ NAMES = [
     "detention_alert",
     "timetable_changes_tonight",
     "next_school_day_start",
+    "new_announcement",
 ]
 PHONE = "notify.parent_phone"
 # The blueprints of event entities trigger on "Event received" (2026.7 on).
@@ -382,3 +384,84 @@ async def test_two_points_of_one_poll_are_two_state_changes(
         timespec="milliseconds"
     )
     assert states == [polled_at, after]
+
+
+def _announce(fake: FakeClassCharts) -> None:
+    """Publish an announcement with an attachment, asking for consent."""
+    template = fake.pupils[STUDENT_ID].announcements[1]
+    fake.pupils[STUDENT_ID].announcements.append(
+        {
+            **template,
+            "id": 990020,
+            "title": "Museum trip",
+            "description": "<p>The trip is on Friday.</p>",
+            "teacher_name": "Ms M Example",
+            "timestamp": (NOW + timedelta(minutes=5)).isoformat(),
+            "attachments": [
+                {"filename": "form.pdf", "url": "https://example.invalid/a/form.pdf"}
+            ],
+        }
+    )
+
+
+async def test_new_announcement(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """Without AI: title, teacher, text, consent and the attachment's link."""
+    await setup_entry(hass_london, student_entry)
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "new_announcement",
+        {
+            "announcement_event": "event.ada_example_announcement",
+            "notify_target": PHONE,
+        },
+    )
+    _announce(fake)
+    await advance(hass_london, freezer, timedelta(hours=3, minutes=10))
+    assert [(c.data["title"], c.data["message"]) for c in sent] == [
+        (
+            "Ada Example: Museum trip (Ms M Example)",
+            (
+                "The trip is on Friday.\nThe school asks for your consent.\n"
+                "form.pdf: https://example.invalid/a/form.pdf"
+            ),
+        )
+    ]
+
+
+async def test_new_announcement_summarised(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    tmp_path: Path,
+) -> None:
+    """With an AI task entity, its summary replaces the text."""
+    await setup_entry(hass_london, student_entry)
+    asked = async_mock_service(
+        hass_london,
+        "ai_task",
+        "generate_data",
+        response={"data": "Friday trip; sign the form."},
+        supports_response=SupportsResponse.ONLY,
+    )
+    sent = await use_blueprint(
+        hass_london,
+        tmp_path,
+        "new_announcement",
+        {
+            "announcement_event": "event.ada_example_announcement",
+            "notify_target": PHONE,
+            "ai_task": "ai_task.helper",
+        },
+    )
+    _announce(fake)
+    await advance(hass_london, freezer, timedelta(hours=3, minutes=10))
+    assert "Museum trip" in asked[0].data["instructions"]
+    assert sent[0].data["message"].startswith("Friday trip; sign the form.\n")

@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.classcharts_hass import diagnostics as diagnostics_module
 from custom_components.classcharts_hass.diagnostics import TO_REDACT
 from custom_components.classcharts_hass.school.datasets import DATASETS
-from tests.conftest import find_secrets, setup_entry
+from tests.conftest import TODAY, find_secrets, setup_entry
 from tests.fake_server import PARENT_EMAIL, STUDENT_ID, FakeClassCharts
 
 # Text a school wrote about a child, or where the child is, as seeded.
@@ -156,6 +156,10 @@ async def test_every_dataset_is_private_unless_its_row_says_otherwise(
         for dataset, spec in DATASETS.items()
     }
     monkeypatch.setattr(diagnostics_module, "DATASETS", private)
+    # Every row shown, with a value: reports and a running report card too.
+    fake.pupils[STUDENT_ID].display["display_academic_reports"] = True
+    fake.pupils[STUDENT_ID].display["display_report_cards"] = True
+    fake.add_report_card(STUDENT_ID, TODAY, TODAY)
     await setup_entry(hass_london, student_entry)
     diagnostics = await get_diagnostics_for_config_entry(
         hass_london, hass_client, student_entry

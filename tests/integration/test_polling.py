@@ -167,7 +167,8 @@ async def test_what_school_hours_polls_read(
 ) -> None:
     """From 10:00: activity every poll, homework and detentions every 2 h,
     announcements and rewards every 3 h, today's and tomorrow's timetable at
-    the 13:00 checkpoint (the rows of datasets.py)."""
+    the 13:00 checkpoint, attendance marks at the 14:00 one (the rows of
+    datasets.py)."""
     await setup_entry(hass_london, student_entry)
     read: dict[str, list[str]] = {}
     for _ in range(26):  # 10:10 to 14:20
@@ -186,6 +187,7 @@ async def test_what_school_hours_polls_read(
         "announcements": ["13:00", "14:20"],
         "rewards": ["13:00", "14:20"],
         "timetable": ["13:00", "13:00"],
+        "attendance": ["14:00"],
     }
 
 

@@ -106,11 +106,12 @@ async def test_days_a_calendar_read_long_ago_are_not_used(
     freezer: FrozenDateTimeFactory,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Only the week read every day counts: a day further ahead may be stale.
+    """A day further ahead read by a calendar may be stale: it is read again.
 
     A month read on 22 December shows 4 January with lessons; the school then
-    makes it a training day. On 23 December the week read still ends on the
-    29th, so the next school day is unknown, not the stale 4 January.
+    makes it a training day. On 23 December the week read ends on the 29th;
+    the look-ahead believes the holiday days read since, reads 4 January again
+    before claiming it, and finds the 5th: never the stale 4 January.
     """
     await hass.config.async_set_time_zone("Europe/London")
     holidays = [date(2026, 12, 21) + timedelta(days=n) for n in range(14)]
@@ -130,7 +131,9 @@ async def test_days_a_calendar_read_long_ago_are_not_used(
         fake.holidays.add(date(2027, 1, 4))
         fake.today = date(2026, 12, 23)
         await advance(hass, freezer, timedelta(days=1))
-        assert hass.states.get(DAY).state == "unknown"
+        assert hass.states.get(DAY).state != "2027-01-04"  # never the stale day
+        await advance(hass, freezer, timedelta(minutes=6))  # the loss confirmed
+        assert hass.states.get(DAY).state == "2027-01-05"
     finally:
         await fake.stop()
 

@@ -1,5 +1,7 @@
 """An async client for ClassCharts; it imports nothing from Home Assistant."""
 
+from .announcements import Announcement, Attachment
+from .attendance import Attendance, AttendanceDay, AttendanceMark, MarkStatus
 from .auth import (
     Credentials,
     ParentCredentials,
@@ -25,8 +27,6 @@ from .models import (
     AccountType,
     ActivityItem,
     ActivityPage,
-    Announcement,
-    Attendance,
     Badge,
     BadgeAward,
     BehaviourSummary,
@@ -40,16 +40,30 @@ from .models import (
     Reward,
     RewardShop,
 )
+from .reports import (
+    AcademicReport,
+    AcademicReportSummary,
+    ReportCard,
+    ReportCardDetail,
+    ReportComment,
+    ReportGrade,
+    ReportSubject,
+)
 from .session import DEFAULT_BASE_URL, SessionState
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "AcademicReport",
+    "AcademicReportSummary",
     "Account",
     "AccountType",
     "ActivityItem",
     "ActivityPage",
     "Announcement",
+    "Attachment",
     "Attendance",
+    "AttendanceDay",
+    "AttendanceMark",
     "Badge",
     "BadgeAward",
     "BehaviourSummary",
@@ -71,9 +85,15 @@ __all__ = [
     "Features",
     "Homework",
     "Lesson",
+    "MarkStatus",
     "ParentBehaviour",
     "ParentCredentials",
     "Pupil",
+    "ReportCard",
+    "ReportCardDetail",
+    "ReportComment",
+    "ReportGrade",
+    "ReportSubject",
     "Reward",
     "RewardShop",
     "SessionState",

@@ -9,6 +9,7 @@ import logging
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from .announcements import Announcement
 from .boundary import guarded
 from .exceptions import (
     ClassChartsConnectionError,
@@ -20,8 +21,6 @@ from .models import (
     AccountType,
     ActivityItem,
     ActivityPage,
-    Announcement,
-    Attendance,
     Badge,
     BehaviourSummary,
     CustomField,
@@ -37,7 +36,8 @@ from .models import (
     sort_lessons,
 )
 from .parse import JSONObject, as_list
-from .session import ClassChartsSession, HTTPStatusError
+from .records import RecordCalls
+from .session import HTTPStatusError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,7 +63,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(_DEFAULT_ZONE)
 
 
-class ClassChartsClient(ClassChartsSession):
+class ClassChartsClient(RecordCalls):
     """One ClassCharts account: a student, or a parent with their children."""
 
     # The most recent working client sends POST, older ones GET; the first that
@@ -288,14 +288,6 @@ class ClassChartsClient(ClassChartsSession):
             lambda data, _: self._items(
                 "eventbadges", data, lambda item: Badge.from_json(item, zone)
             ),
-        )
-
-    @guarded
-    async def get_attendance(self, pupil_id: int, start: date, end: date) -> Attendance:
-        """Attendance between two dates."""
-        params = {"from": start.isoformat(), "to": end.isoformat()}
-        return await self._parsed(
-            "GET", f"attendance/{pupil_id}", params, Attendance.from_json
         )
 
     @guarded

@@ -51,6 +51,10 @@ class Features:
     custom_fields: bool
     # Parents may award home behaviour points (parent accounts only).
     parent_behaviour: bool = False
+    # Each day's register marks (late, absent): attendance with absences shown.
+    attendance_marks: bool = False
+    academic_reports: bool = False
+    report_cards: bool = False
 
     @classmethod
     def from_json(cls, obj: JSONObject) -> Self:
@@ -67,6 +71,10 @@ class Features:
             badges=flag(obj, "display_event_badges"),
             custom_fields=flag(obj, "display_custom_fields"),
             parent_behaviour=flag(obj, "display_parent_behaviour"),
+            attendance_marks=flag(obj, "display_attendance")
+            and flag(obj, "display_absences"),
+            academic_reports=flag(obj, "display_academic_reports"),
+            report_cards=flag(obj, "display_report_cards"),
         )
 
 
@@ -82,6 +90,8 @@ class Pupil:
     timezone: str
     features: Features
     announcements_count: int | None
+    # Unread messages, from the pupil record already read: no request of its own.
+    messages_count: int | None = None
 
     @classmethod
     def from_json(cls, value: Any) -> Self:
@@ -97,6 +107,7 @@ class Pupil:
             timezone=text_or_empty(obj, "timezone") or "Europe/London",
             features=Features.from_json(obj),
             announcements_count=_lenient_integer(obj, "announcements_count"),
+            messages_count=_count(obj, "messages_count"),
         )
 
 
@@ -106,6 +117,12 @@ def _lenient_integer(obj: JSONObject, key: str) -> int | None:
         return optional_integer(obj, key)
     except ShapeError:
         return None
+
+
+def _count(obj: JSONObject, key: str) -> int | None:
+    """A count: unknown when it is not a number or below zero."""
+    value = _lenient_integer(obj, key)
+    return value if value is not None and value >= 0 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,31 +427,6 @@ class Detention:
 
 
 @dataclass(frozen=True, slots=True)
-class Announcement:
-    """A school announcement."""
-
-    id: int
-    title: str
-    description: str
-    teacher: str
-    timestamp: datetime
-    viewed: bool
-
-    @classmethod
-    def from_json(cls, value: Any, zone: tzinfo) -> Self:
-        """Parse an announcement; its description is HTML."""
-        obj = as_object(value, "announcement")
-        return cls(
-            id=integer(obj, "id"),
-            title=text(obj, "title"),
-            description=html_to_text(text(obj, "description")),
-            teacher=text(obj, "teacher_name"),
-            timestamp=parse_datetime(obj.get("timestamp"), "timestamp", zone),
-            viewed=text(obj, "state") == "viewed",
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class BadgeAward:
     """One time a pupil earned a badge: when, and for what."""
 
@@ -508,44 +500,6 @@ class ParentBehaviour:
             id=integer(obj, "id"),
             name=text(obj, "name"),
             limit_reached=flag(obj, "is_daily_limit_reached"),
-        )
-
-
-_ABSENT = frozenset({"absent", "no"})
-
-
-@dataclass(frozen=True, slots=True)
-class Attendance:
-    """Attendance for a range: the school's percentage and late marks."""
-
-    percentage: float | None
-    late_count: int
-    absent_count: int
-
-    @classmethod
-    def from_json(cls, data: Any, meta: JSONObject) -> Self:
-        """Parse ``/attendance``; only each mark's ``status`` is read.
-
-        ``late_minutes`` (``0``, ``""`` or text) is not read, so its form never
-        fails the call. ``"no"`` is how some schools record an absence.
-        """
-        statuses = [
-            text_or_empty(mark, "status").lower()
-            for sessions in as_object(data, "data").values()
-            if isinstance(sessions, dict)
-            for mark in sessions.values()
-            if isinstance(mark, dict)
-        ]
-        try:
-            percentage = optional_float(meta, "percentage")
-        except ShapeError:
-            percentage = None
-        return cls(
-            percentage=percentage
-            if percentage is None or 0 <= percentage <= 100  # noqa: PLR2004
-            else None,
-            late_count=statuses.count("late"),
-            absent_count=sum(status in _ABSENT for status in statuses),
         )
 
 

@@ -30,6 +30,7 @@ from .fetches import (
     fetch_homework,
     fetch_timetable,
 )
+from .school_records import read_report_cards, read_reports
 
 
 class Dataset(StrEnum):
@@ -46,7 +47,13 @@ class Dataset(StrEnum):
     ATTENDANCE = "attendance"
     REWARDS = "rewards"
     BADGES = "badges"
+    REPORTS = "academic_reports"
+    REPORT_CARDS = "report_cards"
 
+
+# When today's attendance marks are read again on a school day: after the
+# morning and the afternoon registers.
+ATTENDANCE_CHECKPOINTS: Final = (time(9, 30), time(14, 0))
 
 # When the timetable's today and tomorrow are read again on a school day.
 TIMETABLE_CHECKPOINTS: Final = (time(7, 0), time(13, 0), time(18, 0))
@@ -167,11 +174,16 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
         DatasetSpec(
             Dataset.ATTENDANCE,
             fetch_attendance,
-            lambda f: f.attendance,
+            # The percentage, and each day's marks where absences are shown.
+            lambda f: f.attendance or f.attendance_marks,
             clean=clean_attendance,
             daily=True,
-            safe_fields=frozenset({"percentage", "late_count", "absent_count"}),
-            on_failure="attendance",
+            safe_fields=frozenset(
+                {"percentage", "late_count", "absent_count", "since"}
+            ),
+            # Today's marks again after morning registration and after lunch.
+            checkpoints=ATTENDANCE_CHECKPOINTS,
+            on_failure="attendance, attendance today and attendance mark events",
         ),
         DatasetSpec(
             Dataset.REWARDS,
@@ -194,6 +206,34 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             checkpoints=(time(18, 0),),
             safe_fields=frozenset({"id", "times_awarded", "awards", "timestamp"}),
             on_failure="badge count and badge events",
+        ),
+        DatasetSpec(
+            Dataset.REPORTS,
+            # The list, and the newest report when it is new (a few a year).
+            lambda ctx: read_reports(ctx.client, ctx.pupil_id, ctx.previous),
+            lambda f: f.academic_reports,
+            daily=True,
+            # Names, grades and comments stay private; ids, dates and attendance show.
+            safe_fields=frozenset(
+                {"listed", "latest", "id", "start_date", "end_date", "attendance"}
+            ),
+            on_failure="latest report and new report events",
+        ),
+        DatasetSpec(
+            Dataset.REPORT_CARDS,
+            lambda ctx: read_report_cards(
+                ctx.client,
+                ctx.pupil_id,
+                ctx.today,
+                ctx.previous,
+            ),
+            lambda f: f.report_cards,
+            daily=True,
+            # Reasons, targets and teachers stay private; ids and dates show.
+            safe_fields=frozenset(
+                {"cards", "current", "card", "id", "start_date", "end_date"}
+            ),
+            on_failure="on report",
         ),
     )
 }

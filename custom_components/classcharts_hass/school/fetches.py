@@ -15,11 +15,14 @@ from ..client import (
     Badge,
     BehaviourSummary,
     ClassChartsClient,
+    ClassChartsError,
     Detention,
     Homework,
     Lesson,
 )
 from .clock import midnight, start_of
+from .log import LOGGER
+from .lookahead import look_ahead
 from .timetable_cache import TimetableCache
 
 HOMEWORK_DAYS_BACK: Final = 28
@@ -45,6 +48,8 @@ class FetchContext:
     last_read: datetime | None = None
     # False when only the timetable's pending days are read (not its schedule).
     scheduled: bool = True
+    # Its last good value: what a read may reuse (a report already read).
+    previous: Any = None
 
     @property
     def today(self) -> date:
@@ -170,12 +175,27 @@ async def fetch_timetable(ctx: FetchContext) -> DaysRead:
     """
     cache = ctx.timetable
     days = set(cache.pending(ctx.today))  # doubted or failing: read again
+    week = False
     if ctx.scheduled:
         last = ctx.last_read
-        first = last is None or last.date() != ctx.today
-        ahead = TIMETABLE_DAYS_AHEAD if first else 1
+        week = last is None or last.date() != ctx.today
+        ahead = TIMETABLE_DAYS_AHEAD if week else 1
         days.update(ctx.today + timedelta(days=n) for n in range(ahead + 1))
-    return await cache.refresh(sorted(days), ctx.now)
+    week_end = ctx.today + timedelta(days=TIMETABLE_DAYS_AHEAD)
+    # A second read of a day past the week (doubted by the look-ahead's read)
+    # may leave the look-ahead a day short: it goes on at once.
+    confirming = any(day > week_end for day in days)
+    read = await cache.refresh(sorted(days), ctx.now)
+    known = cache.known(ctx.today, week_end)
+    empty_week = len(known) == TIMETABLE_DAYS_AHEAD + 1 and not any(known.values())
+    if (week or confirming) and empty_week:
+        # A week without lessons: look past it for the next school day.
+        # A failing look-ahead read costs only the look-ahead.
+        try:
+            await look_ahead(cache, week_end, ctx.now)
+        except ClassChartsError as err:
+            LOGGER.debug("Reading past the week failed: %s", err)
+    return read
 
 
 async def fetch_badges(ctx: FetchContext) -> list[Badge]:

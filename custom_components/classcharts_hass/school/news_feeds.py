@@ -12,6 +12,7 @@ from .datasets import Dataset
 from .fetches import DaysRead
 from .last_values import PupilLastValues
 from .lesson_changes import TimetableChange, known_days
+from .school_records import late_or_absent
 from .snapshot import EventKind
 
 
@@ -65,6 +66,21 @@ FEEDS: Final = (
         lambda a: (a.timestamp, a.id),
         lambda a: a.timestamp.date(),
         items=lambda badges: [award for badge in badges for award in badge.awards],
+    ),
+    # Late and absent marks, dated by their day: none from before set-up.
+    Feed(
+        EventKind.ATTENDANCE_MARK,
+        Dataset.ATTENDANCE,
+        lambda n: n.id,
+        lambda n: n.day,
+        items=late_or_absent,
+    ),
+    # Report ids grow as schools publish them.
+    Feed(
+        EventKind.REPORT,
+        Dataset.REPORTS,
+        lambda r: r.id,
+        items=lambda reports: list(reports.listed),
     ),
 )
 

@@ -94,7 +94,15 @@ async def _fetch(
     spec = DATASETS[dataset]
     last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
     context = FetchContext(
-        client, state.pupil.id, state.timetable, now, newest, year, last, scheduled
+        client,
+        state.pupil.id,
+        state.timetable,
+        now,
+        newest,
+        year,
+        last,
+        scheduled=scheduled,
+        previous=state.value(dataset),
     )
     value = spec.clean(await spec.fetch(context))
     if state.succeeded(dataset, value, now):

@@ -26,9 +26,11 @@ from ..client import (
     Pupil,
     RewardShop,
 )
-from .clock import instant, midnight, start_of
+from .clock import instant, midnight
 from .datasets import Dataset
-from .fetches import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar, school_year_start
+from .fetches import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar
+from .lookahead import SATURDAY
+from .points import BehaviourTotals, points_since, year_points
 
 
 class EventKind(StrEnum):
@@ -40,19 +42,9 @@ class EventKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     BADGE = "badge"
     TIMETABLE_CHANGE = "timetable_change"
-
-
-@dataclass(frozen=True, slots=True)
-class BehaviourTotals:
-    """Positive and negative behaviour points over a period."""
-
-    positive: int
-    negative: int
-
-    @property
-    def net(self) -> int:
-        """Positive minus negative points."""
-        return self.positive - self.negative
+    # Kinds are keys of the seen store, where "_" marks a bookkeeping key.
+    ATTENDANCE_MARK = "mark"
+    REPORT = "report"
 
 
 def detention_end(detention: Detention) -> datetime | None:
@@ -77,6 +69,9 @@ class PupilData:
     shown_until: Mapping[Dataset, datetime | None] = field(default_factory=dict)
     # Items first seen in the poll that made this snapshot, oldest first.
     new_items: Mapping[EventKind, list[Any]] = field(default_factory=dict)
+    # How far past the week read the next school day may be looked for
+    # (``lookahead.py``); None: the week only.
+    known_until: date | None = None
 
     def has(self, dataset: Dataset, now: datetime) -> bool:
         """Whether the dataset's value may be shown at ``now``."""
@@ -160,12 +155,31 @@ class PupilData:
         """The lessons of the next day with lessons (None: not in the days read).
 
         Today counts until its first lesson ends (an alarm set from it then
-        moves on); days without lessons (weekends, holidays) are skipped.
+        moves on to the next school day); days without lessons (weekends,
+        holidays) are skipped. The search stops at the first day not read: a
+        day never read could be a school day, so no later day is claimed. Only
+        the week read every day counts (a calendar may have cached days far
+        ahead that are not kept up to date), and past it the weekdays the
+        look-ahead vouches for (``known_until``, see ``lookahead.py``).
         """
-        for day in self._week_read(now)[0]:
-            ends = [instant(lesson.end) for lesson in self.lessons[day]]
-            if ends and (day != now.date() or min(ends) > instant(now)):
-                return self.lessons[day]
+        day = now.date()
+        week_end = day + timedelta(days=TIMETABLE_DAYS_AHEAD)
+        last = max(week_end, self.known_until or week_end)
+        while day <= last:
+            if day > week_end and day.weekday() >= SATURDAY:
+                # Past the week, weekends are not read (``lookahead.py``).
+                day += timedelta(days=1)
+                continue
+            if day not in self.lessons:
+                return None
+            lessons = self.lessons[day]
+            if lessons and (
+                day != now.date()
+                or instant(min((lesson.end for lesson in lessons), key=instant))
+                > instant(now)
+            ):
+                return lessons
+            day += timedelta(days=1)
         return None
 
     def knows_next_school_day(self, now: datetime) -> bool:
@@ -201,49 +215,14 @@ class PupilData:
         )
         return min(moments, default=None)
 
-    def _points(self, first: date, now: datetime) -> BehaviourTotals | None:
-        """Points from ``first`` to today, or None if the feed misses some."""
-        activity = self.activity
-        if activity is None:
-            return None
-        if instant(activity.complete_from) > instant(start_of(first, now.tzinfo)):
-            return None
-        points = [
-            item
-            for item in activity.items
-            if item.type == "behaviour"
-            and first <= item.timestamp.astimezone(now.tzinfo).date() <= now.date()
-        ]
-        return BehaviourTotals(
-            positive=sum(abs(p.score) for p in points if p.polarity == "positive"),
-            negative=sum(abs(p.score) for p in points if p.polarity == "negative"),
-        )
-
     def behaviour_today(self, now: datetime) -> BehaviourTotals | None:
         """Points awarded today (right after midnight: none yet)."""
-        return self._points(midnight(now).date(), now)
+        return points_since(self.activity, midnight(now).date(), now)
 
     def behaviour_year(self, now: datetime) -> BehaviourTotals | None:
-        """Points this school year: the summary read so far plus the feed since.
-
-        After 1 September a summary of last year counts as nothing read yet.
-        """
+        """Points this school year (see ``points.year_points``)."""
         year: YearSoFar | None = self.values.get(Dataset.YEAR_TOTALS)
-        if year is None:
-            return None
-        start = school_year_start(now.date())
-        if year.start == start:
-            before = BehaviourTotals(year.summary.positive, year.summary.negative)
-            first = year.until + timedelta(days=1)
-        else:
-            before, first = BehaviourTotals(0, 0), start
-        since = self._points(first, now)
-        if since is None:
-            return None
-        return BehaviourTotals(
-            positive=before.positive + since.positive,
-            negative=before.negative + since.negative,
-        )
+        return year_points(year, self.activity, now)
 
     def next_detention(self, now: datetime) -> Detention | None:
         """The soonest pending detention that has a date."""

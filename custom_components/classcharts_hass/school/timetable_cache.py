@@ -71,6 +71,11 @@ class TimetableCache:
         """Whether a day waits for the second read that confirms it."""
         return bool(self._doubted)
 
+    def read_at(self, day: date) -> datetime | None:
+        """When ``day`` was last read, if it is cached."""
+        cached = self._days.get(day)
+        return None if cached is None else cached[0]
+
     def stale_days(
         self, start: date, end: date, now: datetime, *, refresh: bool = False
     ) -> list[date]:
