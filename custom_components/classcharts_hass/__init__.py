@@ -13,6 +13,7 @@ from homeassistant.helpers.aiohttp_client import async_create_clientsession
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.hass_dict import HassKey
 
+from .card import async_register_card
 from .client import (
     DEFAULT_BASE_URL,
     AccountType,
@@ -107,6 +108,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions once."""
     async_setup_services(hass)
     async_setup_home_points(hass)
+    await async_register_card(hass)
     return True
 
 
