@@ -254,7 +254,7 @@ class ClassChartsCard extends HTMLElement {
     for (const name of SECTIONS) {
       if (!this._config.sections.includes(name)) continue;
       const body = builders[name]();
-      if (body) parts.push(`<section class="${name}">${body}</section>`);
+      if (body) parts.push(`<section class="section-${name}">${body}</section>`);
     }
     return parts.join("");
   }
@@ -481,7 +481,7 @@ class ClassChartsCard extends HTMLElement {
     return (
       `<h3>${escape(say(hass, "points"))}</h3><div class="points">` +
       `<span class="positive">+${escape(positive.state)} ${escape(say(hass, "positive"))}</span>` +
-      `<span class="negative">−${escape(negative.state)} ${escape(say(hass, "negative"))}</span></div>`
+      `<span class="negative">${negative.state === "0" ? "" : "−"}${escape(negative.state)} ${escape(say(hass, "negative"))}</span></div>`
     );
   }
 
