@@ -239,7 +239,7 @@ async def card_page(
                 yield seen
             except BaseException:
                 with contextlib.suppress(Exception):
-                    await page.screenshot(path="/tmp/h22-failed.png")
+                    await page.screenshot(path=str(stack.tmp / "failed.png"))
                 raise
         finally:
             await browser.close()
