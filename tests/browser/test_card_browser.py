@@ -20,6 +20,7 @@ from tests.browser.card_stack import (
     CARD,
     School,
     card_page,
+    open_dashboard,
     save_dashboard,
     start_school,
 )
@@ -50,7 +51,7 @@ async def open_card(page: Page, school: School, who: str = "Ada") -> None:
     await save_dashboard(
         school, "card-day", [{"type": CARD, "device_id": school.devices[who]}]
     )
-    await page.goto(f"{school.stack.url}/card-day/day")
+    await open_dashboard(page, f"{school.stack.url}/card-day/day")
     await expect(page.locator("classcharts-card h2")).to_have_text(
         f"{who} Example", timeout=SLOW_MS
     )
@@ -138,7 +139,7 @@ async def test_school_day_values(school: School) -> None:
         for row, lesson in zip(await rows.all(), lessons, strict=True):
             await expect(row).to_contain_text(lesson["summary"])
             await expect(row).to_contain_text(
-                f"{datetime.fromisoformat(lesson['start']):%H:%M}"
+                f"{datetime.fromisoformat(lesson['start']['dateTime']):%H:%M}"
             )
         # Homework: every outstanding item due up to Sunday, in its group.
         today = school.now().date()

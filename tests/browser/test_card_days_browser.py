@@ -14,7 +14,13 @@ from playwright.async_api import expect
 import pytest
 import pytest_socket
 
-from tests.browser.card_stack import CARD, card_page, save_dashboard, start_school
+from tests.browser.card_stack import (
+    CARD,
+    card_page,
+    open_dashboard,
+    save_dashboard,
+    start_school,
+)
 from tests.browser.frontend import LONDON
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -33,7 +39,7 @@ async def day_without_school(tmp: Path, at: datetime, lines: list[str]) -> None:
         )
         async with card_page(school) as browser:
             page = browser.page
-            await page.goto(f"{school.stack.url}/card-day/day")
+            await open_dashboard(page, f"{school.stack.url}/card-day/day")
             card = page.locator("classcharts-card")
             await expect(card.locator("h2")).to_have_text(
                 "Ada Example", timeout=SLOW_MS
