@@ -224,3 +224,38 @@ async def test_parent_sees_no_ticks(school: School) -> None:
         ).to_be_visible()
         assert await browser.page.locator("classcharts-card input").count() == 0
         assert browser.errors == [], browser.failed
+
+
+async def test_picker_and_family_dashboard(school: School) -> None:
+    """The card is offered to the card picker; the family strategy shows each pupil."""
+    async with api_of(school.stack) as api:
+        await api.ws(
+            {
+                "type": "lovelace/dashboards/create",
+                "url_path": "family",
+                "title": "Family",
+                "mode": "storage",
+                "require_admin": False,
+                "show_in_sidebar": False,
+            }
+        )
+        await api.ws(
+            {
+                "type": "lovelace/config/save",
+                "url_path": "family",
+                "config": {"strategy": {"type": "custom:classcharts-family"}},
+            }
+        )
+    async with card_page(school) as browser:
+        page = browser.page
+        await open_dashboard(page, f"{school.stack.url}/family/family")
+        picker = await page.evaluate(
+            "() => (window.customCards || []).filter(c => c.type === 'classcharts-card')"
+        )
+        assert len(picker) == 1
+        assert picker[0]["preview"] is True
+        assert picker[0]["name"] == "ClassCharts school day"
+        titles = page.locator("classcharts-card h2")
+        await expect(titles).to_have_count(2, timeout=SLOW_MS)
+        assert sorted(await titles.all_inner_texts()) == ["Ada Example", "Ben Example"]
+        assert browser.errors == [], browser.failed

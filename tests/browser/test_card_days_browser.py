@@ -7,6 +7,7 @@ Easter holidays (British Summer Time), with lessons again on Friday.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest_socket
 
 from tests.browser.card_stack import (
     CARD,
+    School,
     card_page,
     open_dashboard,
     save_dashboard,
@@ -28,38 +30,46 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 SLOW_MS = 60_000
 
 
-async def day_without_school(tmp: Path, at: datetime, lines: list[str]) -> None:
-    """The card of Ada on ``at`` says each of ``lines``; no request, no error."""
+SATURDAY = datetime(2026, 12, 12, 11, 0, tzinfo=LONDON)
+EASTER_HOLIDAY = datetime(2027, 4, 1, 10, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def school(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[School]:
+    """The school with its clocks at the test's moment (the test's parameter)."""
     pytest_socket.enable_socket()
-    school = start_school(tmp, at)
+    started = start_school(tmp_path, request.param)
     try:
-        before = await school.requests()
-        await save_dashboard(
-            school, "card-day", [{"type": CARD, "device_id": school.devices["Ada"]}]
-        )
-        async with card_page(school) as browser:
-            page = browser.page
-            await open_dashboard(page, f"{school.stack.url}/card-day/day")
-            card = page.locator("classcharts-card")
-            await expect(card.locator("h2")).to_have_text(
-                "Ada Example", timeout=SLOW_MS
-            )
-            for line in lines:
-                await expect(card).to_contain_text(line)
-            # Neither a lesson timeline nor "now" on a day without lessons.
-            await expect(card.locator(".line.now")).to_have_count(0)
-            await expect(card.locator("ol li")).to_have_count(0)
-            assert browser.errors == [], browser.failed
-        assert await school.requests() == before
+        yield started
     finally:
-        school.stack.stop()
+        started.stack.stop()
 
 
-async def test_weekend(tmp_path: Path) -> None:
+async def day_without_school(school: School, lines: list[str]) -> None:
+    """The card of Ada says each of ``lines``; no request, no error."""
+    before = await school.requests()
+    await save_dashboard(
+        school, "card-day", [{"type": CARD, "device_id": school.devices["Ada"]}]
+    )
+    async with card_page(school) as browser:
+        page = browser.page
+        await open_dashboard(page, f"{school.stack.url}/card-day/day")
+        card = page.locator("classcharts-card")
+        await expect(card.locator("h2")).to_have_text("Ada Example", timeout=SLOW_MS)
+        for line in lines:
+            await expect(card).to_contain_text(line)
+        # Neither a lesson timeline nor "now" on a day without lessons.
+        await expect(card.locator(".line.now")).to_have_count(0)
+        await expect(card.locator("ol li")).to_have_count(0)
+        assert browser.errors == [], browser.failed
+    assert await school.requests() == before
+
+
+@pytest.mark.parametrize("school", [SATURDAY], indirect=True)
+async def test_weekend(school: School) -> None:
     """Saturday: no school, back on Monday; no school tomorrow either."""
     await day_without_school(
-        tmp_path,
-        datetime(2026, 12, 12, 11, 0, tzinfo=LONDON),
+        school,
         [
             "No school today.",
             "It's the weekend.",
@@ -69,11 +79,11 @@ async def test_weekend(tmp_path: Path) -> None:
     )
 
 
-async def test_holiday(tmp_path: Path) -> None:
+@pytest.mark.parametrize("school", [EASTER_HOLIDAY], indirect=True)
+async def test_holiday(school: School) -> None:
     """A weekday in the holidays: no lessons today, school again tomorrow."""
     await day_without_school(
-        tmp_path,
-        datetime(2027, 4, 1, 10, 0, tzinfo=LONDON),
+        school,
         [
             "No school today.",
             "No lessons today: a holiday or a day off.",
