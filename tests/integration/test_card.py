@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.classcharts_hass.card import CARD_FOLDER, CARD_FILE
+from custom_components.classcharts_hass.card import CARD_FILE, CARD_FOLDER
 from custom_components.classcharts_hass.const import DOMAIN
 
 
