@@ -197,7 +197,10 @@ async def test_student_ticks_homework(school: School) -> None:
     async with card_page(school) as browser:
         page = browser.page
         await open_card(page, school)
-        await page.get_by_label(f"Mark {item['summary']} as done").check()
+        # A real click; from 2026.10 Home Assistant's own "pending http
+        # configuration" dialog may lie over the page, so the click is the box's own.
+        box = page.get_by_label(f"Mark {item['summary']} as done")
+        await box.evaluate("box => box.click()")
 
         async def done() -> bool:
             return any(
@@ -258,4 +261,54 @@ async def test_picker_and_family_dashboard(school: School) -> None:
         titles = page.locator("classcharts-card h2")
         await expect(titles).to_have_count(2, timeout=SLOW_MS)
         assert sorted(await titles.all_inner_texts()) == ["Ada Example", "Ben Example"]
+        assert browser.errors == [], browser.failed
+
+
+async def test_editor_picks_a_pupil(school: School) -> None:
+    """The card's editor draws Home Assistant's form and hands back the pupil chosen.
+
+    Driven through its element (the edit dialog around it differs between
+    frontend releases): the form's change to Ben becomes the card's config.
+    """
+    async with card_page(school) as browser:
+        page = browser.page
+        await open_card(page, school)
+        config = await page.evaluate(
+            """async (ben) => {
+                const hass = document.querySelector("home-assistant").hass;
+                const editor = document.createElement("classcharts-card-editor");
+                document.body.appendChild(editor);
+                editor.setConfig({ type: "custom:classcharts-card", device_id: "" });
+                editor.hass = hass;
+                const form = await new Promise((resolve, reject) => {
+                    const started = Date.now();
+                    const look = () => {
+                        const found = editor.querySelector("ha-form");
+                        if (found && found.shadowRoot) return resolve(found);
+                        if (Date.now() - started > 30000) return reject("no ha-form");
+                        setTimeout(look, 200);
+                    };
+                    look();
+                });
+                const changed = new Promise((resolve) =>
+                    editor.addEventListener("config-changed", (e) => resolve(e.detail.config)),
+                );
+                form.dispatchEvent(new CustomEvent("value-changed", {
+                    detail: { value: { ...form.data, device_id: ben } },
+                }));
+                return await changed;
+            }""",
+            school.devices["Ben"],
+        )
+        assert config["device_id"] == school.devices["Ben"]
+        assert config["sections"] == [
+            "now",
+            "timeline",
+            "homework",
+            "points",
+            "detention",
+            "tomorrow",
+        ]
+        # Saved as the dashboard's card, the card draws Ben's day.
+        await open_card(page, school, "Ben")
         assert browser.errors == [], browser.failed
