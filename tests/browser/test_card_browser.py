@@ -235,7 +235,7 @@ async def test_picker_and_family_dashboard(school: School) -> None:
         await api.ws(
             {
                 "type": "lovelace/dashboards/create",
-                "url_path": "family",
+                "url_path": "family-day",
                 "title": "Family",
                 "mode": "storage",
                 "require_admin": False,
@@ -245,13 +245,13 @@ async def test_picker_and_family_dashboard(school: School) -> None:
         await api.ws(
             {
                 "type": "lovelace/config/save",
-                "url_path": "family",
+                "url_path": "family-day",
                 "config": {"strategy": {"type": "custom:classcharts-family"}},
             }
         )
     async with card_page(school) as browser:
         page = browser.page
-        await open_dashboard(page, f"{school.stack.url}/family/family")
+        await open_dashboard(page, f"{school.stack.url}/family-day/family")
         picker = await page.evaluate(
             "() => (window.customCards || []).filter(c => c.type === 'classcharts-card')"
         )
