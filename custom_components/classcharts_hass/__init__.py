@@ -8,6 +8,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
 from .announced_store import AnnouncedStore
+from .card import async_register_card
 from .client_factory import create_client, credentials_from_data
 from .const import DOMAIN
 from .coordinator import (
@@ -47,6 +48,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_issue_cleanup(hass)
     async_setup_switching(hass)
     async_setup_report_action(hass)
+    await async_register_card(hass)
     return True
 
 

@@ -5,6 +5,13 @@ them). The browser is Playwright driving ``/usr/bin/chromium``, never a
 browser Playwright downloads; ``scripts/setup_browser`` installs both.
 ``scripts/screenshots`` sets ``CLASSCHARTS_SCREENSHOTS`` to a folder, and the
 tests then save the README's images there as they pass through each page.
+
+``CLASSCHARTS_BROWSER_HASS`` (set by ``scripts/test``'s "current-browser" step)
+is the command that runs Python for Home Assistant, for example
+``scripts/py314 run /opt/classcharts/.venv-current/bin/python``: Home Assistant
+then runs in the Python 3.14 tree with the current frontend, while the fake
+ClassCharts and Chromium stay on the host and reach it over loopback. Its config
+folder is then under the checkout (the tree sees only the checkout).
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from datetime import datetime
 import os
 from pathlib import Path
 import re
+import shlex
+import sys
+import tempfile
 import time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +35,8 @@ import aiohttp
 from playwright.async_api import Page, async_playwright, expect
 
 from tests.e2e.harness import (
+    LAUNCHER,
+    ROOT,
     HomeAssistantApi,
     Process,
     free_port,
@@ -48,6 +60,7 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1280, "height": 860}
 LONDON = ZoneInfo("Europe/London")
 SCREENSHOTS = os.environ.get("CLASSCHARTS_SCREENSHOTS")
+HASS_PYTHON = shlex.split(os.environ.get("CLASSCHARTS_BROWSER_HASS", ""))
 # Waits in the browser: generous, the two cores are shared with other work.
 WAIT_MS = 30_000
 # ERROR lines Home Assistant itself logs for what a test does on purpose.
@@ -112,8 +125,44 @@ def _wait_for_port(port: int, process: Process, limit: float) -> None:
         time.sleep(0.2)
 
 
+def run_folder(tmp: Path) -> Path:
+    """Where a stack keeps its files: ``tmp``, or under the checkout for the tree."""
+    if not HASS_PYTHON:
+        return tmp
+    runs = ROOT / ".browser-runs"
+    runs.mkdir(exist_ok=True)
+    # Never committed, whatever the checkout's .gitignore says.
+    (runs / ".gitignore").write_text("*\n", encoding="utf-8")
+    return Path(tempfile.mkdtemp(dir=runs))
+
+
+def start_home_assistant(
+    config: Path, fake_url: str, log_path: Path, env: dict[str, str] | None = None
+) -> Process:
+    """Home Assistant on this Python, or in the Python 3.14 tree (HASS_PYTHON)."""
+    if not HASS_PYTHON:
+        if not env:
+            return start_hass(config, fake_url, log_path)
+        python = [sys.executable]
+    else:
+        python = [*HASS_PYTHON]
+        if not Path(python[0]).is_absolute() and (ROOT / python[0]).exists():
+            python[0] = str(ROOT / python[0])
+    return Process(
+        "Home Assistant",
+        [*python, str(LAUNCHER), "-c", str(config)],
+        log_path,
+        env={
+            "CLASSCHARTS_BASE_URL": fake_url,
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        },
+    )
+
+
 def start_stack(tmp: Path) -> Stack:
     """Start both processes and create the owner (blocking; for a fixture)."""
+    tmp = run_folder(tmp)
     stack = Stack(tmp=tmp, fake_port=free_port(), hass_port=free_port())
     prepare_config(stack.config, stack.hass_port)
     try:
@@ -124,7 +173,7 @@ def start_stack(tmp: Path) -> Stack:
         )
         stack.processes.append(fake)
         _wait_for_port(stack.fake_port, fake, 30)
-        hass = start_hass(
+        hass = start_home_assistant(
             stack.config, f"http://127.0.0.1:{stack.fake_port}", tmp / "hass.out"
         )
         stack.processes.append(hass)
