@@ -88,6 +88,14 @@ class DatasetSpec:
     # and the lists holding them); any other field shows only that it is there.
     # A new row shows nothing until someone decides what is safe.
     safe_fields: frozenset[str] = frozenset()
+    # What the fetch reads besides the school's answer; the poll hands it
+    # only these (anything undeclared reaches the fetch as None):
+    # other datasets' last good values (only YEAR_TOTALS is read so far),
+    inputs: tuple[Dataset, ...] = ()
+    # the newest behaviour point already announced (the announced-items store),
+    uses_store: bool = False
+    # and this dataset's own last good value (a report already read).
+    uses_last_value: bool = False
 
 
 DATASETS: Final[dict[Dataset, DatasetSpec]] = {
@@ -98,6 +106,10 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             fetch_activity,
             lambda f: f.behaviour,
             clean=clean_activity,
+            # The feed reaches back to the newest point already announced and
+            # to the day after the year totals' last day.
+            inputs=(Dataset.YEAR_TOTALS,),
+            uses_store=True,
             safe_fields=frozenset(
                 {
                     "items",
@@ -212,6 +224,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
             # The list, and the newest report when it is new (a few a year).
             lambda ctx: read_reports(ctx.client, ctx.pupil_id, ctx.previous),
             lambda f: f.academic_reports,
+            uses_last_value=True,
             daily=True,
             # Names, grades and comments stay private; ids, dates and attendance show.
             safe_fields=frozenset(
@@ -228,6 +241,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec]] = {
                 ctx.previous,
             ),
             lambda f: f.report_cards,
+            uses_last_value=True,
             daily=True,
             # Reasons, targets and teachers stay private; ids and dates show.
             safe_fields=frozenset(

@@ -89,20 +89,28 @@ async def _fetch(
     scheduled: bool,
 ) -> None:
     """Fetch one dataset of one pupil and remember it."""
-    newest = announced.newest_time(state.pupil.id, EventKind.BEHAVIOUR)
-    year = state.value(Dataset.YEAR_TOTALS)
     spec = DATASETS[dataset]
+    pupil_id = state.pupil.id
+    # Only what the row declares reaches its fetch.
+    newest = (
+        announced.newest_time(pupil_id, EventKind.BEHAVIOUR)
+        if spec.uses_store
+        else None
+    )
+    year = (
+        state.value(Dataset.YEAR_TOTALS) if Dataset.YEAR_TOTALS in spec.inputs else None
+    )
     last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
     context = FetchContext(
         client,
-        state.pupil.id,
+        pupil_id,
         state.timetable,
         now,
         newest,
         year,
         last,
         scheduled=scheduled,
-        previous=state.value(dataset),
+        previous=state.value(dataset) if spec.uses_last_value else None,
     )
     value = spec.clean(await spec.fetch(context))
     if state.succeeded(dataset, value, now):
