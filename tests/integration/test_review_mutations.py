@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.conftest import TODAY, setup_entry
+from custom_components.classcharts_hass.const import BASE_URL_ENV
+from tests.conftest import LONDON, TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 from .test_attendance_today import TODAY_SENSOR
@@ -24,3 +29,28 @@ async def test_late_minutes_zero_and_on_absent_mark_are_not_shown(
         ("AM", "late", None),
         ("PM", "absent", None),
     ]
+
+
+async def test_next_school_day_found_through_a_six_week_summer(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three weeks into a summer holiday that ends on 2 September, the look-ahead
+    (two single-day reads a day) shows 3 September within a week, although that
+    day is more than two weeks ahead when it is found."""
+    await hass.config.async_set_time_zone("Europe/London")
+    fake = FakeClassCharts(today=date(2026, 8, 10))
+    fake.set_holidays(date(2026, 7, 20), date(2026, 9, 2))
+    monkeypatch.setenv(BASE_URL_ENV, await fake.start())
+    next_day = "sensor.ada_example_next_school_day"
+    try:
+        freezer.move_to(datetime(2026, 8, 10, 12, 0, tzinfo=LONDON))
+        await setup_entry(hass, student_entry)
+        for day in range(11, 18):
+            fake.today = date(2026, 8, day)
+            await advance(hass, freezer, timedelta(days=1))
+        assert hass.states.get(next_day).state == "2026-09-03"
+    finally:
+        await fake.stop()
