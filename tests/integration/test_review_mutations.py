@@ -11,9 +11,18 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass.const import BASE_URL_ENV
 from tests.conftest import LONDON, TODAY, advance, setup_entry
-from tests.fake_server import STUDENT_ID, FakeClassCharts
+from tests.fake_server import STUDENT_ID, FakeClassCharts, school
+from tests.integration.test_event import record
 
 from .test_attendance_today import TODAY_SENSOR
+from .test_timetable_rereads import (
+    CHANGE,
+    TUESDAY,
+    TimetableScript,
+    keep_first,
+    kinds,
+    run_until,
+)
 
 
 async def test_late_minutes_zero_and_on_absent_mark_are_not_shown(
@@ -54,3 +63,26 @@ async def test_next_school_day_found_through_a_six_week_summer(
         assert hass.states.get(next_day).state == "2026-09-03"
     finally:
         await fake.stop()
+
+
+@pytest.fixture
+def timetable_script(monkeypatch: pytest.MonkeyPatch) -> TimetableScript:
+    """The fake's timetable endpoint, answering through a script."""
+    answers = TimetableScript()
+    monkeypatch.setitem(school.PUPIL_ENDPOINTS, "timetable", answers.handler)
+    return answers
+
+
+async def test_a_day_that_loses_exactly_half_its_lessons_fires_at_once(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    timetable_script: TimetableScript,
+) -> None:
+    """Only a day that loses more than half its lessons waits for a second read:
+    three of six cancelled at the 13:00 re-read fire "cancelled" three times."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    fired = record(hass_london, CHANGE)
+    timetable_script.always[TUESDAY] = keep_first(3)
+    await run_until(hass_london, freezer, "13:00")
+    assert kinds(fired) == ["cancelled"] * 3
