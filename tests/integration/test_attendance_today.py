@@ -164,3 +164,18 @@ async def test_first_of_september_no_stale_percentage(
         assert hass.states.get(PERCENT).state == "100.0"
     finally:
         await fake.stop()
+
+
+async def test_late_minutes_zero_and_on_absent_mark_are_not_shown(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """``late_minutes: 0`` is no lateness; minutes sent with an absent mark are not
+    a late arrival: both show as ``None`` in the marks."""
+    fake.set_attendance_mark(STUDENT_ID, TODAY, "AM", "late", late_minutes=0)
+    fake.set_attendance_mark(STUDENT_ID, TODAY, "PM", "absent", late_minutes=7)
+    await setup_entry(hass_london, student_entry)
+    marks = hass_london.states.get(TODAY_SENSOR).attributes["marks"]
+    assert [(m["session"], m["status"], m["late_minutes"]) for m in marks][:2] == [
+        ("AM", "late", None),
+        ("PM", "absent", None),
+    ]

@@ -149,3 +149,28 @@ async def test_next_school_day_through_christmas(
         assert hass.states.get(next_day).state == "2027-01-05"
     finally:
         await fake.stop()
+
+
+async def test_next_school_day_found_through_a_six_week_summer(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three weeks into a summer holiday that ends on 2 September, the look-ahead
+    (two single-day reads a day) shows 3 September within a week, although that
+    day is more than two weeks ahead when it is found."""
+    await hass.config.async_set_time_zone("Europe/London")
+    fake = FakeClassCharts(today=date(2026, 8, 10))
+    fake.set_holidays(date(2026, 7, 20), date(2026, 9, 2))
+    monkeypatch.setenv(BASE_URL_ENV, await fake.start())
+    next_day = "sensor.ada_example_next_school_day"
+    try:
+        freezer.move_to(datetime(2026, 8, 10, 12, 0, tzinfo=LONDON))
+        await setup_entry(hass, student_entry)
+        for day in range(11, 18):
+            fake.today = date(2026, 8, day)
+            await advance(hass, freezer, timedelta(days=1))
+        assert hass.states.get(next_day).state == "2026-09-03"
+    finally:
+        await fake.stop()
