@@ -337,12 +337,12 @@ async def test_a_day_that_loses_exactly_half_its_lessons_fires_at_once(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    timetable_script: TimetableScript,
+    script: TimetableScript,
 ) -> None:
     """Only a day that loses more than half its lessons waits for a second read:
     three of six cancelled at the 13:00 re-read fire "cancelled" three times."""
     await setup_entry(hass_london, student_entry)  # Tuesday 10:00
     fired = record(hass_london, CHANGE)
-    timetable_script.always[TUESDAY] = keep_first(3)
+    script.always[TUESDAY] = keep_first(3)
     await run_until(hass_london, freezer, "13:00")
     assert kinds(fired) == ["cancelled"] * 3
