@@ -123,3 +123,41 @@ def test_no_module_is_over_300_lines() -> None:
         > NOT_YET_SPLIT.get(module, LONGEST)
     }
     assert not too_long
+
+
+ARCHITECTURE = INTEGRATION.parent.parent / "docs" / "architecture.md"
+
+
+def _modules_in_the_tree() -> set[str]:
+    """The modules docs/architecture.md's tree names, as paths inside the integration.
+
+    A line's leading ``*.py`` names belong to the folder the line is indented
+    under; a line ending a name with ``/`` opens a folder one level deeper.
+    """
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    tree = text.split("```\ncustom_components/classcharts_hass/\n", 1)[1]
+    tree = tree.split("```", 1)[0]
+    folders: dict[int, str] = {2: ""}  # indentation -> folder inside the integration
+    named: set[str] = set()
+    for line in tree.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        words = line.split()
+        if indent not in folders or not words:
+            continue  # a wrapped description, or a test folder at the root
+        if words[0].endswith("/"):
+            folders[indent + 2] = folders[indent] + words[0]
+            continue
+        for word in words:
+            if not word.endswith(".py"):
+                break  # the description starts
+            named.add(folders[indent] + word)
+    return named
+
+
+def test_architecture_names_every_module() -> None:
+    """docs/architecture.md's tree names each module, and only modules that exist."""
+    modules = {path.relative_to(INTEGRATION).as_posix() for path in MODULES.values()}
+    named = _modules_in_the_tree()
+    assert len(modules) > 60
+    assert sorted(modules - named) == []  # modules the tree leaves out
+    assert sorted(named - modules) == []  # the tree names a file that is gone
