@@ -91,8 +91,13 @@ def test_one_line_leads_contributors_away() -> None:
     assert f"{REPOSITORY}/blob/main/CONTRIBUTING.md" in lines[0]
     assert f"{REPOSITORY}/tree/main/docs)" in lines[0]
     assert (ROOT / "CONTRIBUTING.md").is_file()
+    # That line gives a newcomer the commands to set up, test and run the demo;
+    # nothing else of the development reaches the parents' README.
+    for command in ("`scripts/setup`", "`scripts/test`", "`scripts/develop`"):
+        assert command in lines[0], command
+    rest = README.replace(lines[0], "")
     for internal in ("scripts/", "pytest", "tests/", ".py", "fake server", "# For "):
-        assert internal not in README, internal
+        assert internal not in rest, internal
 
 
 def test_the_old_domain_only_where_switching_is_explained() -> None:
