@@ -20,7 +20,7 @@ from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .record_sensors import RECORD_SENSORS, announcement_attributes
-from .school.datasets import Dataset
+from .school.datasets import ANNOUNCEMENTS, ATTENDANCE, BADGES, REWARDS, Dataset
 from .school.fetches import school_year_start
 from .school.points import BehaviourTotals
 from .school.snapshot import PupilData
@@ -85,7 +85,7 @@ def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
 
 def _percentage(data: PupilData, now: datetime) -> float | None:
     """This school year's percentage; last year's is none (1 September, midnight)."""
-    attendance = data.attendance
+    attendance = data.get(ATTENDANCE)
     if attendance is None or attendance.since != school_year_start(now.date()):
         return None
     return attendance.percentage
@@ -213,14 +213,16 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         key="reward_balance",
         translation_key="reward_balance",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: data.rewards.balance if data.rewards else None,
+        value_fn=lambda data, _: shop.balance if (shop := data.get(REWARDS)) else None,
         datasets=(Dataset.REWARDS,),
     ),
     ClassChartsSensorEntityDescription(
         key="unread_announcements",
         translation_key="unread_announcements",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
+        value_fn=lambda data, _: sum(
+            not a.viewed for a in data.get(ANNOUNCEMENTS) or []
+        ),
         attributes_fn=lambda data, _: {
             **announcement_list(data),
             **announcement_attributes(data),
@@ -231,7 +233,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         key="badges",
         translation_key="badges",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: sum(b.times_awarded for b in data.badges or []),
+        value_fn=lambda data, _: sum(b.times_awarded for b in data.get(BADGES) or []),
         attributes_fn=lambda data, _: badge_list(data),
         datasets=(Dataset.BADGES,),
     ),
