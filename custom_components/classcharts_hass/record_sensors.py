@@ -8,7 +8,13 @@ from typing import Any, Final
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 
 from .client import AttendanceMark, MarkStatus
-from .school.datasets import ANNOUNCEMENTS, ATTENDANCE, REPORTS, Dataset
+from .school.datasets import (
+    ANNOUNCEMENTS,
+    ATTENDANCE,
+    CUSTOM_FIELDS,
+    REPORTS,
+    Dataset,
+)
 from .school.school_records import NO_SCHOOL, attendance_today
 from .school.snapshot import PupilData
 from .school.text import line, paragraphs
@@ -17,6 +23,10 @@ from .sensor_description import ClassChartsSensorEntityDescription
 ATTENDANCE_STATES: Final = [*(status.value for status in MarkStatus), NO_SCHOOL]
 MAX_MARKS: Final = 12
 MAX_ATTACHMENTS: Final = 10
+# The school's targets listed (the recorder refuses attributes over 16 KB).
+MAX_TARGETS: Final = 20
+TARGET_NAME_MAX: Final = 50
+TARGET_VALUE_MAX: Final = 100
 
 
 def _mark(mark: AttendanceMark) -> dict[str, Any]:
@@ -76,6 +86,19 @@ def _latest_report(data: PupilData) -> dict[str, Any]:
     }
 
 
+def _targets(data: PupilData) -> dict[str, Any]:
+    """Each target's name and value, as plain bounded lines; the rest counted."""
+    fields = data.get(CUSTOM_FIELDS) or []
+    targets: dict[str, str] = {}
+    for field in fields[:MAX_TARGETS]:
+        name = line(field.name, TARGET_NAME_MAX)
+        # Two targets with one name (or none) are both listed.
+        if not name or name in targets:
+            name = f"{name} ({field.id})".strip()
+        targets[name] = line(field.value, TARGET_VALUE_MAX)
+    return {"targets": targets, "not_listed": max(0, len(fields) - MAX_TARGETS)}
+
+
 RECORD_SENSORS: Final = (
     ClassChartsSensorEntityDescription(
         key="attendance_today",
@@ -105,5 +128,12 @@ RECORD_SENSORS: Final = (
         ),
         attributes_fn=lambda data, _: _latest_report(data),
         datasets=(Dataset.REPORTS,),
+    ),
+    ClassChartsSensorEntityDescription(
+        key="school_targets",
+        translation_key="school_targets",
+        value_fn=lambda data, _: len(data.get(CUSTOM_FIELDS) or []),
+        attributes_fn=lambda data, _: _targets(data),
+        datasets=(Dataset.CUSTOM_FIELDS,),
     ),
 )

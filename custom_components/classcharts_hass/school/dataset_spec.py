@@ -37,6 +37,7 @@ class Dataset(StrEnum):
     BADGES = "badges"
     REPORTS = "academic_reports"
     REPORT_CARDS = "report_cards"
+    CUSTOM_FIELDS = "custom_fields"
 
 
 # A dataset that keeps failing shows its last value this long after its first

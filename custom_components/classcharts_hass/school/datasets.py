@@ -16,6 +16,7 @@ from typing import Any, Final
 from ..client import (
     AccountType,
     Announcement,
+    CustomField,
     Detention,
     Pupil,
     RewardShop,
@@ -230,6 +231,21 @@ REPORT_CARDS: Final[DatasetSpec[WithLast[ReportCards], ReportCards]] = DatasetSp
     on_failure="on report",
 )
 
+
+async def _custom_fields(call: Call) -> list[CustomField]:
+    return await call.client.get_custom_fields(call.pupil_id)
+
+
+# The school's targets ("Reading age": "13y 2m"), set a few times a year.
+CUSTOM_FIELDS: Final = DatasetSpec(
+    Dataset.CUSTOM_FIELDS,
+    call_only,
+    _custom_fields,
+    lambda f: f.custom_fields,
+    daily=True,
+    on_failure="school targets",
+)
+
 # Every row, by dataset: the schedule, the poll and diagnostics go through
 # them all. Rows differ in their inputs and value types, hence ``Any`` here;
 # values are read typed through the rows above (``spec.value_in``).
@@ -247,6 +263,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec[Any, Any]]] = {
         BADGES,
         REPORTS,
         REPORT_CARDS,
+        CUSTOM_FIELDS,
     )
 }
 
