@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Final, Protocol
+from typing import TYPE_CHECKING, Final, Protocol, cast
 
 from .announced import AnnouncedItems
 from .dataset_spec import Dataset, Row
@@ -19,10 +19,11 @@ from .datasets import (
     REPORTS,
     TIMETABLE,
 )
+from .fetches import DaysRead
 from .last_values import PupilLastValues
 from .lesson_changes import TimetableChange, known_days
 from .school_records import late_or_absent
-from .snapshot import EventKind
+from .snapshot import EventKind, PupilData
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison
@@ -67,6 +68,35 @@ class Feed[T, I: Item]:
             moment=self.moment,
         )
 
+    def new_in(self, data: PupilData) -> Sequence[I]:
+        """The items new in the poll that made ``data``, oldest first.
+
+        The cast is sound: ``new_items[kind]`` holds only what ``take_new`` of
+        this kind's one feed returned (``new_items`` below).
+        """
+        return cast("Sequence[I]", data.new_items.get(self.kind, ()))
+
+
+class News[I](Protocol):
+    """A kind of news as event entities read it: its items, typed, and its row.
+
+    The event entities exist where the school shows the row's dataset.
+    """
+
+    @property
+    def kind(self) -> EventKind:
+        """The kind of event."""
+        ...
+
+    @property
+    def spec(self) -> Row[object]:
+        """The row whose reads bring this news."""
+        ...
+
+    def new_in(self, data: PupilData) -> Sequence[I]:
+        """The items new in the poll that made ``data``, oldest first."""
+        ...
+
 
 class AnyFeed(Protocol):
     """A feed whatever its items (the table below holds several kinds)."""
@@ -91,78 +121,89 @@ class AnyFeed(Protocol):
 # The event types of a behaviour point, in the order the event entity lists them.
 POINT_POLARITIES: Final = ("positive", "negative")
 
-# Each feed typed by its row (no outer type context: it would make them all
-# ``object``), then seen as ``AnyFeed``s.
-_FEEDS: Final = (
-    Feed(
-        kind=EventKind.BEHAVIOUR,
-        spec=ACTIVITY,
-        # A behaviour point is positive or negative; a neutral ("blank") item
-        # and other kinds (detention notices) are not points.
-        items=lambda activity: [
-            i
-            for i in activity.items
-            if i.type == "behaviour" and i.polarity in POINT_POLARITIES
-        ],
-        order=lambda i: (i.timestamp, i.id),
-        born=lambda i: i.timestamp.date(),
-        moment=lambda i: i.timestamp,
-    ),
-    Feed(
-        kind=EventKind.HOMEWORK,
-        spec=HOMEWORK,
-        items=lambda homeworks: homeworks,
-        order=lambda h: (h.issue_date, h.id),
-        born=lambda h: h.issue_date,
-    ),
-    # Ids grow as detentions are set; their dates say when they happen.
-    Feed(
-        kind=EventKind.DETENTION,
-        spec=DETENTIONS,
-        items=lambda detentions: detentions,
-        order=lambda d: d.id,
-    ),
-    Feed(
-        kind=EventKind.ANNOUNCEMENT,
-        spec=ANNOUNCEMENTS,
-        items=lambda announcements: announcements,
-        order=lambda a: (a.timestamp, a.id),
-    ),
-    # Each award of a badge; one awarded before set-up (or before the badge
-    # kind was first read) is no news.
-    Feed(
-        kind=EventKind.BADGE,
-        spec=BADGES,
-        items=lambda badges: [award for badge in badges for award in badge.awards],
-        order=lambda a: (a.timestamp, a.id),
-        born=lambda a: a.timestamp.date(),
-    ),
-    # Late and absent marks, dated by their day: none from before set-up.
-    Feed(
-        kind=EventKind.ATTENDANCE_MARK,
-        spec=ATTENDANCE,
-        items=late_or_absent,
-        order=lambda n: n.id,
-        born=lambda n: n.day,
-    ),
-    # Report ids grow as schools publish them.
-    Feed(
-        kind=EventKind.REPORT,
-        spec=REPORTS,
-        items=lambda reports: reports.listed,
-        order=lambda r: r.id,
-    ),
+POINTS: Final = Feed(
+    kind=EventKind.BEHAVIOUR,
+    spec=ACTIVITY,
+    # A behaviour point is positive or negative; a neutral ("blank") item
+    # and other kinds (detention notices) are not points.
+    items=lambda activity: [
+        i
+        for i in activity.items
+        if i.type == "behaviour" and i.polarity in POINT_POLARITIES
+    ],
+    order=lambda i: (i.timestamp, i.id),
+    born=lambda i: i.timestamp.date(),
+    moment=lambda i: i.timestamp,
+)
+NEW_HOMEWORK: Final = Feed(
+    kind=EventKind.HOMEWORK,
+    spec=HOMEWORK,
+    items=lambda homeworks: homeworks,
+    order=lambda h: (h.issue_date, h.id),
+    born=lambda h: h.issue_date,
+)
+# Ids grow as detentions are set; their dates say when they happen.
+NEW_DETENTIONS: Final = Feed(
+    kind=EventKind.DETENTION,
+    spec=DETENTIONS,
+    items=lambda detentions: detentions,
+    order=lambda d: d.id,
+)
+NEW_ANNOUNCEMENTS: Final = Feed(
+    kind=EventKind.ANNOUNCEMENT,
+    spec=ANNOUNCEMENTS,
+    items=lambda announcements: announcements,
+    order=lambda a: (a.timestamp, a.id),
+)
+# Each award of a badge; one awarded before set-up (or before the badge
+# kind was first read) is no news.
+BADGE_AWARDS: Final = Feed(
+    kind=EventKind.BADGE,
+    spec=BADGES,
+    items=lambda badges: [award for badge in badges for award in badge.awards],
+    order=lambda a: (a.timestamp, a.id),
+    born=lambda a: a.timestamp.date(),
+)
+# Late and absent marks, dated by their day: none from before set-up.
+LATE_OR_ABSENT: Final = Feed(
+    kind=EventKind.ATTENDANCE_MARK,
+    spec=ATTENDANCE,
+    items=late_or_absent,
+    order=lambda n: n.id,
+    born=lambda n: n.day,
+)
+# Report ids grow as schools publish them.
+NEW_REPORTS: Final = Feed(
+    kind=EventKind.REPORT,
+    spec=REPORTS,
+    items=lambda reports: reports.listed,
+    order=lambda r: r.id,
+)
+FEEDS: Final[tuple[AnyFeed, ...]] = (
+    POINTS,
+    NEW_HOMEWORK,
+    NEW_DETENTIONS,
+    NEW_ANNOUNCEMENTS,
+    BADGE_AWARDS,
+    LATE_OR_ABSENT,
+    NEW_REPORTS,
 )
 
 
-FEEDS: Final[tuple[AnyFeed, ...]] = _FEEDS
+@dataclass(frozen=True, slots=True)
+class TimetableNews:
+    """Timetable changes: found by comparing reads, not by new ids."""
 
-# Which dataset's reads bring each kind of news (the event entities exist
-# when the school shows that dataset).
-DATASET_OF: Final[dict[EventKind, Dataset]] = {
-    **{feed.kind: feed.spec.dataset for feed in FEEDS},
-    EventKind.TIMETABLE_CHANGE: Dataset.TIMETABLE,
-}
+    kind: EventKind
+    # The timetable: its reads bring the changes (``timetable_changes``).
+    spec: Row[DaysRead]
+
+    def new_in(self, data: PupilData) -> Sequence[TimetableChange]:
+        """This poll's changes (the cast is sound: see ``Feed.new_in``)."""
+        return cast("Sequence[TimetableChange]", data.new_items.get(self.kind, ()))
+
+
+TIMETABLE_CHANGES: Final = TimetableNews(EventKind.TIMETABLE_CHANGE, TIMETABLE)
 
 
 def new_items(
