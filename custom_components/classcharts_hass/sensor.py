@@ -40,9 +40,11 @@ from .sensor_description import ClassChartsSensorEntityDescription
 
 PARALLEL_UPDATES = 0
 
+type TotalsPart = Callable[[BehaviourTotals], int]  # positive, negative or net
+
 
 def _homework_sensor(
-    key: str, window: Callable[[datetime], tuple[Any, Any]]
+    key: str, window: Callable[[datetime], tuple[date | None, date | None]]
 ) -> ClassChartsSensorEntityDescription:
     """A count of outstanding homework due in a window of days."""
     return ClassChartsSensorEntityDescription(
@@ -60,7 +62,7 @@ def _homework_sensor(
 def _behaviour_sensor(
     key: str,
     totals: Callable[[PupilData, datetime], BehaviourTotals | None],
-    part: Callable[[BehaviourTotals], int],
+    part: TotalsPart,
     datasets: tuple[Dataset, ...],
 ) -> ClassChartsSensorEntityDescription:
     """A behaviour point total (unknown when the feed misses some points)."""
@@ -73,11 +75,11 @@ def _behaviour_sensor(
     )
 
 
-def _today(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
+def _today(key: str, part: TotalsPart) -> ClassChartsSensorEntityDescription:
     return _behaviour_sensor(key, PupilData.behaviour_today, part, (Dataset.ACTIVITY,))
 
 
-def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
+def _year(key: str, part: TotalsPart) -> ClassChartsSensorEntityDescription:
     return _behaviour_sensor(
         key, PupilData.behaviour_year, part, (Dataset.YEAR_TOTALS, Dataset.ACTIVITY)
     )

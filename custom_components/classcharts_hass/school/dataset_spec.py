@@ -79,6 +79,59 @@ class Sources:
         return spec.value_in(self.last_values)
 
 
+class AnyRow(Protocol):
+    """A row as the schedule, the poll and diagnostics see it, whatever its types."""
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset the row fetches."""
+        ...
+
+    @property
+    def shown(self) -> Callable[[Features], bool]:
+        """The display_* flag that shows this data."""
+        ...
+
+    @property
+    def daily(self) -> bool:
+        """Fetched once per calendar day."""
+        ...
+
+    @property
+    def school_max_age(self) -> timedelta:
+        """In school hours fetched when older than this."""
+        ...
+
+    @property
+    def checkpoints(self) -> tuple[time, ...]:
+        """A daily dataset is read again after each of these times."""
+        ...
+
+    @property
+    def student_only(self) -> bool:
+        """Only student logins read it."""
+        ...
+
+    @property
+    def keep_last_value(self) -> timedelta:
+        """How long a failing dataset shows its last value."""
+        ...
+
+    @property
+    def on_failure(self) -> str:
+        """What a failure means to a user."""
+        ...
+
+    @property
+    def safe_fields(self) -> frozenset[str]:
+        """The fields of the value diagnostics may show."""
+        ...
+
+    def read(self, sources: Sources) -> Awaitable[object]:
+        """Fetch the value and clean it."""
+        ...
+
+
 def call_only(sources: Sources) -> Call:
     """The inputs of a row that needs only the client, the pupil and the moment."""
     return sources.call

@@ -11,21 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import time, timedelta
-from typing import Any, Final
+from typing import Final
 
-from ..client import (
-    AccountType,
-    Announcement,
-    CustomField,
-    Detention,
-    Pupil,
-    RewardShop,
+from ..client import AccountType, ClassChartsClient, Pupil
+from .dataset_spec import (
+    KEEP_LAST_VALUE,
+    AnyRow,
+    Dataset,
+    DatasetSpec,
+    Sources,
+    call_only,
 )
-from .dataset_spec import KEEP_LAST_VALUE, Dataset, DatasetSpec, Sources, call_only
 from .fetches import (
     Activity,
     ActivityInputs,
-    Call,
     DaysRead,
     TimetableInputs,
     WithLast,
@@ -40,6 +39,7 @@ from .fetches import (
     fetch_behaviour,
     fetch_homework,
     fetch_timetable,
+    per_pupil,
 )
 from .school_records import ReportCards, Reports, read_report_cards, read_reports
 
@@ -120,14 +120,10 @@ TIMETABLE: Final[DatasetSpec[TimetableInputs, DaysRead]] = DatasetSpec(
 )
 
 
-async def _detentions(call: Call) -> list[Detention]:
-    return await call.client.get_detentions(call.pupil_id)
-
-
 DETENTIONS: Final = DatasetSpec(
     Dataset.DETENTIONS,
     call_only,
-    _detentions,
+    per_pupil(ClassChartsClient.get_detentions),
     lambda f: f.detentions,
     clean=clean_detentions,
     school_max_age=timedelta(hours=2),
@@ -136,14 +132,10 @@ DETENTIONS: Final = DatasetSpec(
 )
 
 
-async def _announcements(call: Call) -> list[Announcement]:
-    return await call.client.get_announcements(call.pupil_id)
-
-
 ANNOUNCEMENTS: Final = DatasetSpec(
     Dataset.ANNOUNCEMENTS,
     call_only,
-    _announcements,
+    per_pupil(ClassChartsClient.get_announcements),
     lambda f: f.announcements,
     clean=clean_announcements,
     school_max_age=timedelta(hours=3),
@@ -166,14 +158,10 @@ ATTENDANCE: Final = DatasetSpec(
 )
 
 
-async def _rewards(call: Call) -> RewardShop:
-    return await call.client.get_rewards(call.pupil_id)
-
-
 REWARDS: Final = DatasetSpec(
     Dataset.REWARDS,
     call_only,
-    _rewards,
+    per_pupil(ClassChartsClient.get_rewards),
     lambda f: f.rewards,
     school_max_age=timedelta(hours=3),
     student_only=True,  # the parent API has no reward shop
@@ -232,24 +220,19 @@ REPORT_CARDS: Final[DatasetSpec[WithLast[ReportCards], ReportCards]] = DatasetSp
 )
 
 
-async def _custom_fields(call: Call) -> list[CustomField]:
-    return await call.client.get_custom_fields(call.pupil_id)
-
-
 # The school's targets ("Reading age": "13y 2m"), set a few times a year.
 CUSTOM_FIELDS: Final = DatasetSpec(
     Dataset.CUSTOM_FIELDS,
     call_only,
-    _custom_fields,
+    per_pupil(ClassChartsClient.get_custom_fields),
     lambda f: f.custom_fields,
     daily=True,
     on_failure="school targets",
 )
 
 # Every row, by dataset: the schedule, the poll and diagnostics go through
-# them all. Rows differ in their inputs and value types, hence ``Any`` here;
-# values are read typed through the rows above (``spec.value_in``).
-DATASETS: Final[dict[Dataset, DatasetSpec[Any, Any]]] = {
+# them all. Values are read typed through the rows above (``data.get(ROW)``).
+DATASETS: Final[dict[Dataset, AnyRow]] = {
     spec.dataset: spec
     for spec in (
         ACTIVITY,
@@ -268,9 +251,7 @@ DATASETS: Final[dict[Dataset, DatasetSpec[Any, Any]]] = {
 }
 
 
-def is_wanted(
-    spec: DatasetSpec[Any, Any], pupil: Pupil, account_type: AccountType
-) -> bool:
+def is_wanted(spec: AnyRow, pupil: Pupil, account_type: AccountType) -> bool:
     """Whether the school shows this data to this account."""
     return spec.shown(pupil.features) and (
         not spec.student_only or account_type is AccountType.STUDENT

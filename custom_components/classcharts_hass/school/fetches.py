@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 import math
@@ -43,6 +44,17 @@ class Call:
     def today(self) -> date:
         """Today in the school's time zone."""
         return self.now.date()
+
+
+def per_pupil[T](
+    method: Callable[[ClassChartsClient, int], Awaitable[T]],
+) -> Callable[[Call], Awaitable[T]]:
+    """A fetch that is one client call about the pupil (``get_detentions``)."""
+
+    async def fetch(call: Call) -> T:
+        return await method(call.client, call.pupil_id)
+
+    return fetch
 
 
 @dataclass(frozen=True, slots=True)
