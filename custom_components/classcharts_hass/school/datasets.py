@@ -43,6 +43,8 @@ from .fetches import (
 )
 from .school_records import ReportCards, Reports, read_report_cards, read_reports
 
+# Readers name datasets and the table through this module: the names it takes
+# from ``dataset_spec.py`` are re-exported (its own are public anyway).
 __all__ = ["DATASETS", "KEEP_LAST_VALUE", "Dataset", "DatasetSpec"]
 
 # When today's attendance marks are read again on a school day: after the
