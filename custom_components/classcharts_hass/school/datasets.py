@@ -2,9 +2,11 @@
 
 The coordinator fetches from this table, the schedule reads each row's cadence,
 entities name the datasets they read (their ``display_*`` flags and their
-availability follow from that) and diagnostics list the rows. Adding a dataset
-(badges, say) is a row here, an entity description in a platform, and its name
-in ``translations/en.json``.
+availability follow from that) and diagnostics list the rows. Each row is a
+typed constant (``HOMEWORK``): ``data.get(HOMEWORK)`` reads its value as its
+fetch returns it. Adding a dataset (badges, say) is a row here (its name in
+``dataset_spec.Dataset``), an entity description in a platform, and its name in
+``translations/en.json``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from datetime import time, timedelta
 from typing import Final
 
-from ..client import AccountType, ClassChartsClient, Pupil
+from ..client import AccountType, Pupil
 from .dataset_spec import (
     KEEP_LAST_VALUE,
     AnyRow,
@@ -34,12 +36,15 @@ from .fetches import (
     clean_detentions,
     clean_homework,
     fetch_activity,
+    fetch_announcements,
     fetch_attendance,
     fetch_badges,
     fetch_behaviour,
+    fetch_custom_fields,
+    fetch_detentions,
     fetch_homework,
+    fetch_rewards,
     fetch_timetable,
-    per_pupil,
 )
 from .school_records import ReportCards, Reports, read_report_cards, read_reports
 
@@ -125,7 +130,7 @@ TIMETABLE: Final[DatasetSpec[TimetableInputs, DaysRead]] = DatasetSpec(
 DETENTIONS: Final = DatasetSpec(
     Dataset.DETENTIONS,
     call_only,
-    per_pupil(ClassChartsClient.get_detentions),
+    fetch_detentions,
     lambda f: f.detentions,
     clean=clean_detentions,
     school_max_age=timedelta(hours=2),
@@ -137,7 +142,7 @@ DETENTIONS: Final = DatasetSpec(
 ANNOUNCEMENTS: Final = DatasetSpec(
     Dataset.ANNOUNCEMENTS,
     call_only,
-    per_pupil(ClassChartsClient.get_announcements),
+    fetch_announcements,
     lambda f: f.announcements,
     clean=clean_announcements,
     school_max_age=timedelta(hours=3),
@@ -163,7 +168,7 @@ ATTENDANCE: Final = DatasetSpec(
 REWARDS: Final = DatasetSpec(
     Dataset.REWARDS,
     call_only,
-    per_pupil(ClassChartsClient.get_rewards),
+    fetch_rewards,
     lambda f: f.rewards,
     school_max_age=timedelta(hours=3),
     student_only=True,  # the parent API has no reward shop
@@ -226,7 +231,7 @@ REPORT_CARDS: Final[DatasetSpec[WithLast[ReportCards], ReportCards]] = DatasetSp
 CUSTOM_FIELDS: Final = DatasetSpec(
     Dataset.CUSTOM_FIELDS,
     call_only,
-    per_pupil(ClassChartsClient.get_custom_fields),
+    fetch_custom_fields,
     lambda f: f.custom_fields,
     daily=True,
     on_failure="school targets",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 import math
@@ -16,9 +15,11 @@ from ..client import (
     BehaviourSummary,
     ClassChartsClient,
     ClassChartsError,
+    CustomField,
     Detention,
     Homework,
     Lesson,
+    RewardShop,
 )
 from .clock import midnight, start_of
 from .log import LOGGER
@@ -44,17 +45,6 @@ class Call:
     def today(self) -> date:
         """Today in the school's time zone."""
         return self.now.date()
-
-
-def per_pupil[T](
-    method: Callable[[ClassChartsClient, int], Awaitable[T]],
-) -> Callable[[Call], Awaitable[T]]:
-    """A fetch that is one client call about the pupil (``get_detentions``)."""
-
-    async def fetch(call: Call) -> T:
-        return await method(call.client, call.pupil_id)
-
-    return fetch
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +216,26 @@ async def fetch_timetable(inputs: TimetableInputs) -> DaysRead:
         except ClassChartsError as err:
             LOGGER.debug("Reading past the week failed: %s", err)
     return read
+
+
+async def fetch_detentions(call: Call) -> list[Detention]:
+    """Detentions, past and future."""
+    return await call.client.get_detentions(call.pupil_id)
+
+
+async def fetch_announcements(call: Call) -> list[Announcement]:
+    """Announcements."""
+    return await call.client.get_announcements(call.pupil_id)
+
+
+async def fetch_rewards(call: Call) -> RewardShop:
+    """The reward shop (students only)."""
+    return await call.client.get_rewards(call.pupil_id)
+
+
+async def fetch_custom_fields(call: Call) -> list[CustomField]:
+    """The school's targets (custom fields)."""
+    return await call.client.get_custom_fields(call.pupil_id)
 
 
 async def fetch_badges(ctx: Call) -> list[Badge]:
