@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 from .client import Homework, Lesson
 from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, device_identifier
-from .school.datasets import Dataset
+from .school.datasets import DETENTIONS, HOMEWORK, Dataset
 from .school.fetches import HOMEWORK_DAYS_AHEAD, HOMEWORK_DAYS_BACK
 from .school.snapshot import PupilData
 
@@ -88,7 +88,7 @@ class SchoolPupil:
             days=HOMEWORK_DAYS_BACK - 1
         ) <= first and last <= today + timedelta(days=HOMEWORK_DAYS_AHEAD - 1)
         if held and self.fresh(Dataset.HOMEWORK):
-            items = self.data.homeworks or []
+            items = self.data.get(HOMEWORK) or []
         else:
             client = self.entry.runtime_data.client
             items = await client.get_homeworks(self.pupil_id, first, last)
@@ -223,7 +223,7 @@ async def school_day(pupil: SchoolPupil, day: date) -> dict[str, Any]:
                 "reason": detention.reason,
                 "attended": detention.attended,
             }
-            for detention in pupil.data.detentions or []
+            for detention in pupil.data.get(DETENTIONS) or []
             if (start := detention.start) and dt_util.as_local(start).date() == day
         ]
     now = pupil.now()

@@ -16,8 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
-from .record_sensors import report_cards
-from .school.datasets import Dataset
+from .school.datasets import REPORT_CARDS, Dataset
 from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 0
@@ -88,7 +87,7 @@ class OnReport(ClassChartsEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool | None:
         """Whether a report card runs today."""
-        cards = report_cards(self.pupil_data)
+        cards = self.pupil_data.get(REPORT_CARDS)
         if cards is None:
             return None
         return cards.running_on(self.coordinator.now().date()) is not None
@@ -96,7 +95,7 @@ class OnReport(ClassChartsEntity, BinarySensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The running card: why, its targets, its dates and who set it."""
-        cards = report_cards(self.pupil_data)
+        cards = self.pupil_data.get(REPORT_CARDS)
         running = cards.running_on(self.coordinator.now().date()) if cards else None
         if running is None:
             return {}

@@ -19,7 +19,7 @@ from .client import ClassChartsError, Detention, Homework, Lesson, Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .school.datasets import Dataset
+from .school.datasets import DETENTIONS, HOMEWORK, Dataset
 from .school.holidays import holiday_runs
 from .school.snapshot import PupilData, detention_end
 from .school.text import line, paragraphs
@@ -96,11 +96,11 @@ def _next_holiday(data: PupilData, now: datetime) -> CalendarEvent | None:
 
 
 def _homework_events(data: PupilData) -> list[CalendarEvent]:
-    return [homework_event(item) for item in data.homeworks or []]
+    return [homework_event(item) for item in data.get(HOMEWORK) or []]
 
 
 def _detention_events(data: PupilData) -> list[CalendarEvent]:
-    events = (detention_event(item) for item in data.detentions or [])
+    events = (detention_event(item) for item in data.get(DETENTIONS) or [])
     return [event for event in events if event is not None]
 
 

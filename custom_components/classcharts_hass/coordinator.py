@@ -217,7 +217,9 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             pupils[pupil_id] = PupilData(
                 pupil=state.pupil,
                 values={
-                    d: state.value(d) for d in usable if d is not Dataset.TIMETABLE
+                    d: value
+                    for d, value in state.values().items()
+                    if d in usable and d is not Dataset.TIMETABLE
                 },
                 lessons=(
                     state.timetable.shown(

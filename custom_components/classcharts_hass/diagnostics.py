@@ -55,7 +55,7 @@ TO_REDACT = {
 }
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """Dataclasses, dates and lists as JSON-ready values."""
     if is_dataclass(value) and not isinstance(value, type):
         return _plain(asdict(value))
@@ -68,7 +68,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _shape(value: Any, safe: frozenset[str], *, shown: bool = False) -> Any:
+def _shape(value: object, safe: frozenset[str], *, shown: bool = False) -> object:
     """A dataset's value as its shape; only fields in ``safe`` show their value.
 
     Lists keep their length and days their date; any other value shows only
@@ -92,7 +92,7 @@ def _shape(value: Any, safe: frozenset[str], *, shown: bool = False) -> Any:
     return _plain(value) if shown else REDACTED
 
 
-def _last_day(value: Any) -> Any:
+def _last_day(value: object) -> object:
     """Attendance with its last day's marks only: a year of them is no fault report."""
     if isinstance(value, Attendance):
         return replace(value, days=value.days[-1:])

@@ -27,9 +27,20 @@ from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .record_sensors import MAX_ATTACHMENTS
 from .school.datasets import Dataset
 from .school.lesson_changes import ChangeKind, TimetableChange
-from .school.news_feeds import DATASET_OF, POINT_POLARITIES
+from .school.news_feeds import (
+    BADGE_AWARDS,
+    LATE_OR_ABSENT,
+    NEW_ANNOUNCEMENTS,
+    NEW_DETENTIONS,
+    NEW_HOMEWORK,
+    NEW_REPORTS,
+    POINT_POLARITIES,
+    POINTS,
+    TIMETABLE_CHANGES,
+    News,
+)
 from .school.school_records import MarkNews
-from .school.snapshot import EventKind
+from .school.snapshot import PupilData
 from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 0
@@ -45,27 +56,46 @@ _LAST_EVENT_TIME: Final = "_EventEntity__last_event_triggered"
 _ONE_MS: Final = timedelta(milliseconds=1)
 
 
+# Each item new in a poll: the event type it fires and its attributes.
+type Announce = Callable[[PupilData], list[tuple[str, dict[str, Any]]]]
+
+
 @dataclass(frozen=True, kw_only=True)
 class ClassChartsEventEntityDescription(EventEntityDescription):
-    """An event entity: which new items it announces and how."""
+    """An event entity: which new items it announces and how (see ``_event``)."""
 
-    kind: EventKind
-    attributes_fn: Callable[[Any], dict[str, Any]]
-    # Which of ``event_types`` an item fires (None: the only one there is).
-    type_fn: Callable[[Any], str] | None = None
+    # The dataset whose reads bring this news (the entity exists where it is shown).
+    dataset: Dataset
+    announce: Announce
     # A further display_* flag when one dataset serves several (attendance).
     shown_fn: Callable[[Features], bool] = lambda _: True
 
-    @property
-    def dataset(self) -> Dataset:
-        """The dataset whose reads bring this news."""
-        return DATASET_OF[self.kind]
 
-    def event_type(self, item: Any) -> str:
-        """The event type an item fires."""
-        if self.type_fn is None:
-            return next(iter(self.event_types or ()))
-        return self.type_fn(item)
+def _event[I](
+    key: str,
+    event_types: list[str],
+    news: News[I],
+    attributes_fn: Callable[[I], dict[str, Any]],
+    *,
+    type_fn: Callable[[I], str] | None = None,
+    shown_fn: Callable[[Features], bool] = lambda _: True,
+) -> ClassChartsEventEntityDescription:
+    """Describe the event entity of ``news``, typed by its items.
+
+    ``type_fn`` says which of ``event_types`` an item fires (None: the only one).
+    """
+    only = event_types[0]
+    event_type = type_fn or (lambda _: only)
+    return ClassChartsEventEntityDescription(
+        key=key,
+        translation_key=key,
+        event_types=event_types,
+        dataset=news.spec.dataset,
+        announce=lambda data: [
+            (event_type(item), attributes_fn(item)) for item in news.new_in(data)
+        ],
+        shown_fn=shown_fn,
+    )
 
 
 def _behaviour(point: ActivityItem) -> dict[str, Any]:
@@ -156,66 +186,35 @@ def _change(change: TimetableChange) -> dict[str, Any]:
 
 
 EVENTS: tuple[ClassChartsEventEntityDescription, ...] = (
-    ClassChartsEventEntityDescription(
-        key="behaviour_point",
-        translation_key="behaviour_point",
-        event_types=list(POINT_POLARITIES),
-        kind=EventKind.BEHAVIOUR,
+    _event(
+        "behaviour_point",
+        list(POINT_POLARITIES),
+        POINTS,
+        _behaviour,
         type_fn=lambda point: point.polarity,
-        attributes_fn=_behaviour,
     ),
-    ClassChartsEventEntityDescription(
-        key="new_homework",
-        translation_key="new_homework",
-        event_types=["homework_set"],
-        kind=EventKind.HOMEWORK,
-        attributes_fn=_homework,
+    _event("new_homework", ["homework_set"], NEW_HOMEWORK, _homework),
+    _event("detention", ["detention_set"], NEW_DETENTIONS, _detention),
+    _event(
+        "announcement", ["announcement_published"], NEW_ANNOUNCEMENTS, _announcement
     ),
-    ClassChartsEventEntityDescription(
-        key="detention",
-        translation_key="detention",
-        event_types=["detention_set"],
-        kind=EventKind.DETENTION,
-        attributes_fn=_detention,
-    ),
-    ClassChartsEventEntityDescription(
-        key="announcement",
-        translation_key="announcement",
-        event_types=["announcement_published"],
-        kind=EventKind.ANNOUNCEMENT,
-        attributes_fn=_announcement,
-    ),
-    ClassChartsEventEntityDescription(
-        key="badge_earned",
-        translation_key="badge_earned",
-        event_types=["badge_earned"],
-        kind=EventKind.BADGE,
-        attributes_fn=_badge,
-    ),
-    ClassChartsEventEntityDescription(
-        key="timetable_change",
-        translation_key="timetable_change",
-        event_types=[kind.value for kind in ChangeKind],
-        kind=EventKind.TIMETABLE_CHANGE,
+    _event("badge_earned", ["badge_earned"], BADGE_AWARDS, _badge),
+    _event(
+        "timetable_change",
+        [kind.value for kind in ChangeKind],
+        TIMETABLE_CHANGES,
+        _change,
         type_fn=lambda change: change.kind.value,
-        attributes_fn=_change,
     ),
-    ClassChartsEventEntityDescription(
-        key="attendance_mark",
-        translation_key="attendance_mark",
-        event_types=[MarkStatus.LATE.value, MarkStatus.ABSENT.value],
-        kind=EventKind.ATTENDANCE_MARK,
+    _event(
+        "attendance_mark",
+        [MarkStatus.LATE.value, MarkStatus.ABSENT.value],
+        LATE_OR_ABSENT,
+        _mark,
         type_fn=lambda news: news.mark.status.value,
-        attributes_fn=_mark,
         shown_fn=lambda features: features.attendance_marks,
     ),
-    ClassChartsEventEntityDescription(
-        key="new_report",
-        translation_key="new_report",
-        event_types=["report_published"],
-        kind=EventKind.REPORT,
-        attributes_fn=_report,
-    ),
+    _event("new_report", ["report_published"], NEW_REPORTS, _report),
 )
 
 
@@ -271,13 +270,10 @@ class ClassChartsEvent(ClassChartsEntity, EventEntity):
         if data.poll == self._handled_poll or self.pupil_id not in data.pupils:
             return False
         self._handled_poll = data.poll
-        description = self.entity_description
-        items = data.pupils[self.pupil_id].new_items.get(description.kind, [])
-        for item in items:
+        items = self.entity_description.announce(data.pupils[self.pupil_id])
+        for event_type, attributes in items:
             before = self._last_event_time()
-            self._trigger_event(
-                description.event_type(item), description.attributes_fn(item)
-            )
+            self._trigger_event(event_type, attributes)
             after = self._last_event_time()
             if before is not None and after is not None and after < before + _ONE_MS:
                 setattr(self, _LAST_EVENT_TIME, before + _ONE_MS)

@@ -8,8 +8,14 @@ from typing import Any, Final
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 
 from .client import AttendanceMark, MarkStatus
-from .school.datasets import Dataset
-from .school.school_records import NO_SCHOOL, ReportCards, Reports, attendance_today
+from .school.datasets import (
+    ANNOUNCEMENTS,
+    ATTENDANCE,
+    CUSTOM_FIELDS,
+    REPORTS,
+    Dataset,
+)
+from .school.school_records import NO_SCHOOL, attendance_today
 from .school.snapshot import PupilData
 from .school.text import line, paragraphs
 from .sensor_description import ClassChartsSensorEntityDescription
@@ -17,18 +23,10 @@ from .sensor_description import ClassChartsSensorEntityDescription
 ATTENDANCE_STATES: Final = [*(status.value for status in MarkStatus), NO_SCHOOL]
 MAX_MARKS: Final = 12
 MAX_ATTACHMENTS: Final = 10
-
-
-def reports(data: PupilData) -> Reports | None:
-    """The academic reports listed, and the newest read in full."""
-    value: Reports | None = data.values.get(Dataset.REPORTS)
-    return value
-
-
-def report_cards(data: PupilData) -> ReportCards | None:
-    """The report cards, and the one running on the day read."""
-    value: ReportCards | None = data.values.get(Dataset.REPORT_CARDS)
-    return value
+# The school's targets listed (the recorder refuses attributes over 16 KB).
+MAX_TARGETS: Final = 20
+TARGET_NAME_MAX: Final = 50
+TARGET_VALUE_MAX: Final = 100
 
 
 def _mark(mark: AttendanceMark) -> dict[str, Any]:
@@ -42,20 +40,21 @@ def _mark(mark: AttendanceMark) -> dict[str, Any]:
 
 
 def _attendance_today(data: PupilData, now: datetime) -> str | None:
-    if data.attendance is None:
+    if (attendance := data.get(ATTENDANCE)) is None:
         return None
-    return attendance_today(data.attendance, now.date(), data.school_on(now.date()))
+    return attendance_today(attendance, now.date(), data.school_on(now.date()))
 
 
 def _marks_today(data: PupilData, now: datetime) -> dict[str, Any]:
-    day = data.attendance.day(now.date()) if data.attendance else None
+    attendance = data.get(ATTENDANCE)
+    day = attendance.day(now.date()) if attendance else None
     return {"marks": [_mark(mark) for mark in (day.marks if day else ())][:MAX_MARKS]}
 
 
 def announcement_attributes(data: PupilData) -> dict[str, Any]:
     """The newest announcement: what it says, who sent it, files, consent, pinned."""
     newest = max(
-        data.announcements or [], key=lambda a: (a.timestamp, a.id), default=None
+        data.get(ANNOUNCEMENTS) or [], key=lambda a: (a.timestamp, a.id), default=None
     )
     if newest is None:
         return {}
@@ -74,7 +73,7 @@ def announcement_attributes(data: PupilData) -> dict[str, Any]:
 
 
 def _latest_report(data: PupilData) -> dict[str, Any]:
-    listed = reports(data)
+    listed = data.get(REPORTS)
     newest = listed.newest if listed else None
     if newest is None:
         return {}
@@ -85,6 +84,19 @@ def _latest_report(data: PupilData) -> dict[str, Any]:
         "end_date": newest.end_date.isoformat() if newest.end_date else None,
         "attendance": full.attendance if full and full.id == newest.id else None,
     }
+
+
+def _targets(data: PupilData) -> dict[str, Any]:
+    """Each target's name and value, as plain bounded lines; the rest counted."""
+    fields = data.get(CUSTOM_FIELDS) or []
+    targets: dict[str, str] = {}
+    for field in fields[:MAX_TARGETS]:
+        name = line(field.name, TARGET_NAME_MAX)
+        # Two targets with one name (or none) are both listed.
+        if not name or name in targets:
+            name = f"{name} ({field.id})".strip()
+        targets[name] = line(field.value, TARGET_VALUE_MAX)
+    return {"targets": targets, "not_listed": max(0, len(fields) - MAX_TARGETS)}
 
 
 RECORD_SENSORS: Final = (
@@ -111,10 +123,17 @@ RECORD_SENSORS: Final = (
         translation_key="latest_report",
         value_fn=lambda data, _: (
             line(newest.name, 255)
-            if (listed := reports(data)) and (newest := listed.newest)
+            if (listed := data.get(REPORTS)) and (newest := listed.newest)
             else None
         ),
         attributes_fn=lambda data, _: _latest_report(data),
         datasets=(Dataset.REPORTS,),
+    ),
+    ClassChartsSensorEntityDescription(
+        key="school_targets",
+        translation_key="school_targets",
+        value_fn=lambda data, _: len(data.get(CUSTOM_FIELDS) or []),
+        attributes_fn=lambda data, _: _targets(data),
+        datasets=(Dataset.CUSTOM_FIELDS,),
     ),
 )

@@ -21,8 +21,8 @@ from homeassistant.helpers import config_validation as cv
 from .client import AcademicReport, ClassChartsError
 from .const import DOMAIN
 from .errors import action_error
-from .record_sensors import reports
 from .schema import vol
+from .school.datasets import REPORTS
 from .services import ATTR_PUPIL, pupil_of
 
 ATTR_REPORT: Final = "report_id"
@@ -69,7 +69,7 @@ async def _get_report(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="reports_not_shown"
         )
-    listed = reports(data)
+    listed = data.get(REPORTS)
     newest = listed.newest if listed else None
     wanted = call.data.get(ATTR_REPORT, newest.id if newest else None)
     # Only a report listed for this pupil: an id of another child's is refused.

@@ -20,7 +20,7 @@ from .client import Pupil
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .record_sensors import RECORD_SENSORS, announcement_attributes
-from .school.datasets import Dataset
+from .school.datasets import ANNOUNCEMENTS, ATTENDANCE, BADGES, REWARDS, Dataset
 from .school.fetches import school_year_start
 from .school.points import BehaviourTotals
 from .school.snapshot import PupilData
@@ -40,9 +40,11 @@ from .sensor_description import ClassChartsSensorEntityDescription
 
 PARALLEL_UPDATES = 0
 
+type TotalsPart = Callable[[BehaviourTotals], int]  # positive, negative or net
+
 
 def _homework_sensor(
-    key: str, window: Callable[[datetime], tuple[Any, Any]]
+    key: str, window: Callable[[datetime], tuple[date | None, date | None]]
 ) -> ClassChartsSensorEntityDescription:
     """A count of outstanding homework due in a window of days."""
     return ClassChartsSensorEntityDescription(
@@ -60,7 +62,7 @@ def _homework_sensor(
 def _behaviour_sensor(
     key: str,
     totals: Callable[[PupilData, datetime], BehaviourTotals | None],
-    part: Callable[[BehaviourTotals], int],
+    part: TotalsPart,
     datasets: tuple[Dataset, ...],
 ) -> ClassChartsSensorEntityDescription:
     """A behaviour point total (unknown when the feed misses some points)."""
@@ -73,11 +75,11 @@ def _behaviour_sensor(
     )
 
 
-def _today(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
+def _today(key: str, part: TotalsPart) -> ClassChartsSensorEntityDescription:
     return _behaviour_sensor(key, PupilData.behaviour_today, part, (Dataset.ACTIVITY,))
 
 
-def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
+def _year(key: str, part: TotalsPart) -> ClassChartsSensorEntityDescription:
     return _behaviour_sensor(
         key, PupilData.behaviour_year, part, (Dataset.YEAR_TOTALS, Dataset.ACTIVITY)
     )
@@ -85,7 +87,7 @@ def _year(key: str, part: Callable[[BehaviourTotals], int]) -> Any:
 
 def _percentage(data: PupilData, now: datetime) -> float | None:
     """This school year's percentage; last year's is none (1 September, midnight)."""
-    attendance = data.attendance
+    attendance = data.get(ATTENDANCE)
     if attendance is None or attendance.since != school_year_start(now.date()):
         return None
     return attendance.percentage
@@ -213,14 +215,16 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         key="reward_balance",
         translation_key="reward_balance",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: data.rewards.balance if data.rewards else None,
+        value_fn=lambda data, _: shop.balance if (shop := data.get(REWARDS)) else None,
         datasets=(Dataset.REWARDS,),
     ),
     ClassChartsSensorEntityDescription(
         key="unread_announcements",
         translation_key="unread_announcements",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: sum(not a.viewed for a in data.announcements or []),
+        value_fn=lambda data, _: sum(
+            not a.viewed for a in data.get(ANNOUNCEMENTS) or []
+        ),
         attributes_fn=lambda data, _: {
             **announcement_list(data),
             **announcement_attributes(data),
@@ -231,7 +235,7 @@ SENSORS: tuple[ClassChartsSensorEntityDescription, ...] = (
         key="badges",
         translation_key="badges",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data, _: sum(b.times_awarded for b in data.badges or []),
+        value_fn=lambda data, _: sum(b.times_awarded for b in data.get(BADGES) or []),
         attributes_fn=lambda data, _: badge_list(data),
         datasets=(Dataset.BADGES,),
     ),

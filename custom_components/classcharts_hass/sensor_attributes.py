@@ -11,6 +11,7 @@ from typing import Any, Final
 
 from .client import Detention, Homework, Lesson
 from .school.clock import instant
+from .school.datasets import ANNOUNCEMENTS, BADGES
 from .school.snapshot import PupilData
 from .school.text import line
 
@@ -99,7 +100,7 @@ def end_of_week(now: datetime) -> date:
 def badge_list(data: PupilData) -> dict[str, Any]:
     """The earned badges; the list is cut after the unearned ones are dropped."""
     earned = sorted(
-        (badge for badge in data.badges or [] if badge.times_awarded),
+        (badge for badge in data.get(BADGES) or [] if badge.times_awarded),
         key=lambda badge: (badge.name, badge.id),
     )
     return {
@@ -118,7 +119,7 @@ def announcement_list(data: PupilData) -> dict[str, Any]:
     list stays far below the recorder's 16 KB for a state's attributes.
     """
     unread = sorted(
-        (a for a in data.announcements or [] if not a.viewed),
+        (a for a in data.get(ANNOUNCEMENTS) or [] if not a.viewed),
         key=lambda a: (a.timestamp, a.id),
         reverse=True,
     )

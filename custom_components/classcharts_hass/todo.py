@@ -14,7 +14,7 @@ from .const import DOMAIN
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
-from .school.datasets import Dataset
+from .school.datasets import HOMEWORK, Dataset
 from .school.text import line, paragraphs
 
 PARALLEL_UPDATES = 1
@@ -81,7 +81,7 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
     def todo_items(self) -> list[TodoItem]:
         """Outstanding and completed homework."""
         homeworks = sorted(
-            self.pupil_data.homeworks or [], key=lambda hw: (hw.due_date, hw.id)
+            self.pupil_data.get(HOMEWORK) or [], key=lambda hw: (hw.due_date, hw.id)
         )
         return [homework_item(homework) for homework in homeworks]
 
@@ -90,7 +90,7 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
         homework = next(
             (
                 homework
-                for homework in self.pupil_data.homeworks or []
+                for homework in self.pupil_data.get(HOMEWORK) or []
                 if str(homework.id) == item.uid
             ),
             None,

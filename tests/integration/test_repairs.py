@@ -30,6 +30,7 @@ HIDDEN = {
         "announcements",
         "rewards",
         "event_badges",
+        "custom_fields",
     )
 }
 

@@ -148,3 +148,35 @@ async def test_reread_costs_two_requests_at_each_checkpoint(
         ("18:20", "2026-11-24"),
         ("18:20", "2026-11-25"),
     ]
+
+
+async def test_changes_belong_to_the_timetable_not_to_homework(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Homework hidden, timetable shown: the change event exists and fires."""
+    fake.pupils[STUDENT_ID].display["display_homework"] = False
+    await setup_entry(hass_london, student_entry)
+    assert hass_london.states.get("event.ada_example_new_homework") is None
+    assert hass_london.states.get(CHANGE).state == STATE_UNKNOWN
+    fired = record(hass_london, CHANGE)
+    fake.change_lesson(STUDENT_ID, TUESDAY, "9X/Gg1", room="H9")
+    freezer.move_to(datetime(2026, 11, 24, 12, 59, tzinfo=LONDON))
+    await advance(hass_london, freezer, timedelta(minutes=2))  # 13:00's read
+    assert summary(fired) == [
+        ("room_changed", "2026-11-24", "Geography", "9X/Gg1", "H7", "H9")
+    ]
+
+
+async def test_no_change_event_where_the_timetable_is_hidden(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Timetable hidden, homework shown: no change event; homework's is there."""
+    fake.pupils[STUDENT_ID].display["display_timetable"] = False
+    await setup_entry(hass_london, student_entry)
+    assert hass_london.states.get(CHANGE) is None
+    homework = hass_london.states.get("event.ada_example_new_homework")
+    assert homework is not None
+    assert homework.state == STATE_UNKNOWN

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 import math
-from typing import Any, Final
+from typing import Final
 
 from ..client import (
     ActivityItem,
@@ -16,9 +15,11 @@ from ..client import (
     BehaviourSummary,
     ClassChartsClient,
     ClassChartsError,
+    CustomField,
     Detention,
     Homework,
     Lesson,
+    RewardShop,
 )
 from .clock import midnight, start_of
 from .log import LOGGER
@@ -33,23 +34,12 @@ MAX_CATCH_UP: Final = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
-class FetchContext:
-    """What a fetch needs: the client, the pupil, its timetable days and the moment."""
+class Call:
+    """What every fetch has: the client, the pupil and the moment."""
 
     client: ClassChartsClient
     pupil_id: int
-    timetable: TimetableCache
     now: datetime
-    # When the newest behaviour point already announced happened, if known.
-    newest_point: datetime | None
-    # The school-year summary read so far (the activity feed reaches back to it).
-    year: YearSoFar | None
-    # When this dataset was last read successfully (None: not yet in this run).
-    last_read: datetime | None = None
-    # False when only the timetable's pending days are read (not its schedule).
-    scheduled: bool = True
-    # Its last good value: what a read may reuse (a report already read).
-    previous: Any = None
 
     @property
     def today(self) -> date:
@@ -57,7 +47,36 @@ class FetchContext:
         return self.now.date()
 
 
-type Fetch = Callable[[FetchContext], Awaitable[Any]]
+@dataclass(frozen=True, slots=True)
+class ActivityInputs:
+    """The activity feed's inputs: how far back it must reach."""
+
+    call: Call
+    # When the newest behaviour point already announced happened, if known.
+    newest_point: datetime | None
+    # The school-year summary read so far (the feed reaches back to it).
+    year: YearSoFar | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableInputs:
+    """The timetable's inputs: the pupil's day cache and when it was last read."""
+
+    call: Call
+    cache: TimetableCache
+    # When the timetable was last read successfully (None: not yet in this run).
+    last_read: datetime | None
+    # False when only the pending days are read (not the schedule's).
+    scheduled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WithLast[T]:
+    """A read that may reuse its own last good value (a report already read)."""
+
+    call: Call
+    last: T | None
+
 
 # The timetable's value: the lessons of each day a read asked for. A later
 # step lets one day fail alone (a day -> lessons or failure map); today a
@@ -126,16 +145,17 @@ def clean_attendance(value: Attendance) -> Attendance:
     return value
 
 
-async def fetch_activity(ctx: FetchContext) -> Activity:
+async def fetch_activity(inputs: ActivityInputs) -> Activity:
     """Activity since midnight, reaching back to what the year totals still miss.
 
     The year totals add the feed after the last day of the summary; if the
     summary is old (it failed today), the feed reads back to that day.
     """
+    ctx = inputs.call
     since = midnight(ctx.now)
-    if ctx.newest_point is not None:
-        since = min(since, ctx.newest_point)
-    if (year := ctx.year) is not None:
+    if inputs.newest_point is not None:
+        since = min(since, inputs.newest_point)
+    if (year := inputs.year) is not None:
         day_after = year.until + timedelta(days=1)
         since = min(since, start_of(day_after, ctx.now.tzinfo))
     since = max(since, ctx.now - MAX_CATCH_UP)
@@ -146,7 +166,7 @@ async def fetch_activity(ctx: FetchContext) -> Activity:
     return Activity(items=items, complete_from=complete_from)
 
 
-async def fetch_behaviour(ctx: FetchContext) -> YearSoFar:
+async def fetch_behaviour(ctx: Call) -> YearSoFar:
     """This school year's totals up to yesterday."""
     start, yesterday = school_year_start(ctx.today), ctx.today - timedelta(days=1)
     if start > yesterday:  # 1 September: nothing to ask about yet
@@ -155,7 +175,7 @@ async def fetch_behaviour(ctx: FetchContext) -> YearSoFar:
     return YearSoFar(start, yesterday, summary)
 
 
-async def fetch_homework(ctx: FetchContext) -> Any:
+async def fetch_homework(ctx: Call) -> list[Homework]:
     """Homework due from four weeks back to 13 weeks ahead."""
     return await ctx.client.get_homeworks(
         ctx.pupil_id,
@@ -164,7 +184,7 @@ async def fetch_homework(ctx: FetchContext) -> Any:
     )
 
 
-async def fetch_timetable(ctx: FetchContext) -> DaysRead:
+async def fetch_timetable(inputs: TimetableInputs) -> DaysRead:
     """Read the week ahead again (through the pupil's day cache): the days read.
 
     The day's first read takes the week; a checkpoint's read later that day
@@ -173,11 +193,11 @@ async def fetch_timetable(ctx: FetchContext) -> DaysRead:
     doubted (``TimetableCache.pending``) are read at every poll until they
     read well; each day's read stands alone.
     """
-    cache = ctx.timetable
+    ctx, cache = inputs.call, inputs.cache
     days = set(cache.pending(ctx.today))  # doubted or failing: read again
     week = False
-    if ctx.scheduled:
-        last = ctx.last_read
+    if inputs.scheduled:
+        last = inputs.last_read
         week = last is None or last.date() != ctx.today
         ahead = TIMETABLE_DAYS_AHEAD if week else 1
         days.update(ctx.today + timedelta(days=n) for n in range(ahead + 1))
@@ -198,7 +218,27 @@ async def fetch_timetable(ctx: FetchContext) -> DaysRead:
     return read
 
 
-async def fetch_badges(ctx: FetchContext) -> list[Badge]:
+async def fetch_detentions(call: Call) -> list[Detention]:
+    """Detentions, past and future."""
+    return await call.client.get_detentions(call.pupil_id)
+
+
+async def fetch_announcements(call: Call) -> list[Announcement]:
+    """Announcements."""
+    return await call.client.get_announcements(call.pupil_id)
+
+
+async def fetch_rewards(call: Call) -> RewardShop:
+    """The reward shop (students only)."""
+    return await call.client.get_rewards(call.pupil_id)
+
+
+async def fetch_custom_fields(call: Call) -> list[CustomField]:
+    """The school's targets (custom fields)."""
+    return await call.client.get_custom_fields(call.pupil_id)
+
+
+async def fetch_badges(ctx: Call) -> list[Badge]:
     """The badges and each award (dated where a school can be)."""
     badges = await ctx.client.get_badges(ctx.pupil_id)
     return [
@@ -210,7 +250,7 @@ async def fetch_badges(ctx: FetchContext) -> list[Badge]:
     ]
 
 
-async def fetch_attendance(ctx: FetchContext) -> Any:
+async def fetch_attendance(ctx: Call) -> Attendance:
     """Attendance this school year."""
     start = school_year_start(ctx.today)
     return await ctx.client.get_attendance(ctx.pupil_id, start, ctx.today)

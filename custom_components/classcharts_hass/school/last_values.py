@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from ..client import Lesson, Pupil
 from .clock import instant
+from .dataset_spec import Row
 from .datasets import DATASETS, Dataset
 from .timetable_cache import TimetableCache
 
@@ -16,7 +16,7 @@ from .timetable_cache import TimetableCache
 class LastValue:
     """The last good value of one dataset, and since when it fails."""
 
-    value: Any = None
+    value: object = None  # as its row read it (``DatasetSpec.value_in``)
     fetched_at: datetime | None = None  # the last success
     failing_since: datetime | None = None
     error: str | None = None  # the last failure, for diagnostics (no values)
@@ -60,10 +60,13 @@ class PupilLastValues:
     def _of(self, dataset: Dataset) -> LastValue:
         return self.datasets.setdefault(dataset, LastValue())
 
-    def value(self, dataset: Dataset) -> Any:
-        """The last good value (``None`` when never fetched)."""
-        state = self.datasets.get(dataset)
-        return state.value if state else None
+    def values(self) -> dict[Dataset, object]:
+        """Each dataset's last good value (``None`` when never fetched)."""
+        return {dataset: state.value for dataset, state in self.datasets.items()}
+
+    def last[T](self, spec: Row[T]) -> T | None:
+        """A dataset's last good value (``None`` when never fetched)."""
+        return spec.value_in(self.values())
 
     def fetched(self) -> dict[Dataset, datetime]:
         """When each dataset last worked."""
@@ -81,7 +84,7 @@ class PupilLastValues:
             if state.usable(dataset, now)
         }
 
-    def succeeded(self, dataset: Dataset, value: Any, now: datetime) -> bool:
+    def succeeded(self, dataset: Dataset, value: object, now: datetime) -> bool:
         """Remember a good value; say whether the dataset was failing."""
         state = self._of(dataset)
         was_failing = state.failing_since is not None

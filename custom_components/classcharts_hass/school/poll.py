@@ -23,8 +23,9 @@ from ..client import (
     ClassChartsSessionError,
 )
 from .announced import AnnouncedItems
+from .dataset_spec import Sources
 from .datasets import DATASETS, Dataset, wanted_datasets
-from .fetches import FetchContext
+from .fetches import Call
 from .last_values import PupilLastValues
 from .log import LOGGER
 from .poll_schedule import Mode, due_datasets
@@ -91,28 +92,17 @@ async def _fetch(
     """Fetch one dataset of one pupil and remember it."""
     spec = DATASETS[dataset]
     pupil_id = state.pupil.id
-    # Only what the row declares reaches its fetch.
-    newest = (
-        announced.newest_time(pupil_id, EventKind.BEHAVIOUR)
-        if spec.uses_store
-        else None
-    )
-    year = (
-        state.value(Dataset.YEAR_TOTALS) if Dataset.YEAR_TOTALS in spec.inputs else None
-    )
     last = state.datasets[dataset].fetched_at if dataset in state.datasets else None
-    context = FetchContext(
-        client,
-        pupil_id,
+    # All a row may pick its inputs from; only what it picks reaches its fetch.
+    sources = Sources(
+        Call(client, pupil_id, now),
         state.timetable,
-        now,
-        newest,
-        year,
+        state.values(),
         last,
-        scheduled=scheduled,
-        previous=state.value(dataset) if spec.uses_last_value else None,
+        scheduled,
+        lambda: announced.newest_time(pupil_id, EventKind.BEHAVIOUR),
     )
-    value = spec.clean(await spec.fetch(context))
+    value: object = await spec.read(sources)
     if state.succeeded(dataset, value, now):
         LOGGER.info("ClassCharts %s of pupil %s works again", dataset, state.pupil.id)
 

@@ -9,26 +9,17 @@ show at the same moment, or are ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from itertools import takewhile
-from typing import Any
 
-from ..client import (
-    Announcement,
-    Attendance,
-    Badge,
-    Detention,
-    Homework,
-    Lesson,
-    Pupil,
-    RewardShop,
-)
+from ..client import Detention, Homework, Lesson, Pupil
 from .clock import instant, midnight
-from .datasets import Dataset
-from .fetches import TIMETABLE_DAYS_AHEAD, Activity, YearSoFar
+from .dataset_spec import Dataset, Row
+from .datasets import ACTIVITY, DETENTIONS, HOMEWORK, YEAR_TOTALS
+from .fetches import TIMETABLE_DAYS_AHEAD
 from .lookahead import SATURDAY
 from .points import BehaviourTotals, points_since, year_points
 
@@ -62,13 +53,13 @@ class PupilData:
     """Everything that may be shown about one pupil after a refresh."""
 
     pupil: Pupil
-    # The usable datasets' values (see ``datasets.py`` for each one's type).
-    values: Mapping[Dataset, Any] = field(default_factory=dict)
+    # The usable datasets' values, read typed through ``get(ROW)``.
+    values: Mapping[Dataset, object] = field(default_factory=dict)
     lessons: Mapping[date, list[Lesson]] = field(default_factory=dict)
     # The datasets that may be shown, and until when (None: no limit).
     shown_until: Mapping[Dataset, datetime | None] = field(default_factory=dict)
     # Items first seen in the poll that made this snapshot, oldest first.
-    new_items: Mapping[EventKind, list[Any]] = field(default_factory=dict)
+    new_items: Mapping[EventKind, Sequence[object]] = field(default_factory=dict)
     # How far past the week read the next school day may be looked for
     # (``lookahead.py``); None: the week only.
     known_until: date | None = None
@@ -80,40 +71,9 @@ class PupilData:
         until = self.shown_until[dataset]
         return until is None or instant(now) < instant(until)
 
-    @property
-    def homeworks(self) -> list[Homework] | None:
-        """Homework due in the fetched window."""
-        return self.values.get(Dataset.HOMEWORK)
-
-    @property
-    def detentions(self) -> list[Detention] | None:
-        """Detentions, past and future."""
-        return self.values.get(Dataset.DETENTIONS)
-
-    @property
-    def announcements(self) -> list[Announcement] | None:
-        """Announcements."""
-        return self.values.get(Dataset.ANNOUNCEMENTS)
-
-    @property
-    def attendance(self) -> Attendance | None:
-        """Attendance this school year."""
-        return self.values.get(Dataset.ATTENDANCE)
-
-    @property
-    def rewards(self) -> RewardShop | None:
-        """The reward shop (students only)."""
-        return self.values.get(Dataset.REWARDS)
-
-    @property
-    def badges(self) -> list[Badge] | None:
-        """The badges and their awards."""
-        return self.values.get(Dataset.BADGES)
-
-    @property
-    def activity(self) -> Activity | None:
-        """The activity feed and the instant from which it is complete."""
-        return self.values.get(Dataset.ACTIVITY)
+    def get[T](self, spec: Row[T]) -> T | None:
+        """A dataset's value, typed as its row reads it (None: not shown)."""
+        return spec.value_in(self.values)
 
     def lessons_on(self, day: date) -> list[Lesson]:
         """The lessons of ``day`` (empty when unknown or no school)."""
@@ -217,12 +177,11 @@ class PupilData:
 
     def behaviour_today(self, now: datetime) -> BehaviourTotals | None:
         """Points awarded today (right after midnight: none yet)."""
-        return points_since(self.activity, midnight(now).date(), now)
+        return points_since(self.get(ACTIVITY), midnight(now).date(), now)
 
     def behaviour_year(self, now: datetime) -> BehaviourTotals | None:
         """Points this school year (see ``points.year_points``)."""
-        year: YearSoFar | None = self.values.get(Dataset.YEAR_TOTALS)
-        return year_points(year, self.activity, now)
+        return year_points(self.get(YEAR_TOTALS), self.get(ACTIVITY), now)
 
     def next_detention(self, now: datetime) -> Detention | None:
         """The soonest pending detention that has a date."""
@@ -232,7 +191,7 @@ class PupilData:
         """Homework not done, due between two dates (either may be open)."""
         return [
             homework
-            for homework in self.homeworks or []
+            for homework in self.get(HOMEWORK) or []
             if not homework.done
             and (first is None or homework.due_date >= first)
             and (last is None or homework.due_date <= last)
@@ -245,7 +204,7 @@ class PupilData:
         """
         pending = [
             detention
-            for detention in self.detentions or []
+            for detention in self.get(DETENTIONS) or []
             if detention.attended == "pending"
             and (
                 (end := detention_end(detention)) is None or instant(end) > instant(now)
