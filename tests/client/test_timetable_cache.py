@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from custom_components.classcharts_hass.school import timetable_cache
+from custom_components.classcharts_hass.school.lookahead import walk
 from custom_components.classcharts_hass.school.timetable_cache import TimetableCache
 from tests.conftest import LONDON
 from tests.fake_server import STUDENT_ID, FakeClassCharts
@@ -58,3 +59,48 @@ async def test_the_cache_forgets_the_oldest_days(
     await cache.fetch(date(2026, 11, 1), date(2026, 11, 14), NOW)
     kept = cache.known(date.min, date.max)
     assert sorted(kept) == [date(2026, 11, 5) + timedelta(days=n) for n in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("age", "wanted"),
+    [
+        # Days without lessons are believed for just under a week.
+        (timedelta(days=7) - timedelta(seconds=1), date(2026, 12, 14)),
+        (timedelta(days=7), date(2026, 12, 7)),
+    ],
+)
+async def test_a_holiday_read_is_trusted_for_under_a_week(
+    fake: FakeClassCharts,
+    student: ClientFactory,
+    age: timedelta,
+    wanted: date,
+) -> None:
+    """Past the week: a holiday read 7 days ago is read again; one read less
+    long ago is believed, and the walk goes on to the day with lessons."""
+    fake.set_holidays(date(2026, 12, 7), date(2026, 12, 11))
+    cache = TimetableCache(student(), STUDENT_ID)
+    await cache.fetch(date(2026, 12, 7), date(2026, 12, 14), NOW)
+    friday = date(2026, 12, 4)
+    assert walk(cache, friday, NOW + age)[1] == wanted
+
+
+@pytest.mark.parametrize(
+    ("age", "wanted"),
+    [
+        (timedelta(hours=1) - timedelta(seconds=1), None),
+        (timedelta(hours=1), date(2026, 12, 7)),
+    ],
+)
+async def test_a_day_with_lessons_past_the_week_is_trusted_under_an_hour(
+    fake: FakeClassCharts,
+    student: ClientFactory,
+    age: timedelta,
+    wanted: date | None,
+) -> None:
+    """A day with lessons past the week counts when read less than an hour ago."""
+    cache = TimetableCache(student(), STUDENT_ID)
+    await cache.fetch(date(2026, 12, 7), date(2026, 12, 7), NOW)
+    friday = date(2026, 12, 4)
+    assert walk(cache, friday, NOW + age) == (
+        (friday, wanted) if wanted else (date(2026, 12, 7), None)
+    )
