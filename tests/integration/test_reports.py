@@ -267,3 +267,36 @@ async def test_a_reports_attendance_is_shown_within_0_to_100(
     state = hass_london.states.get(LATEST)
     assert state.state == "Winter progress"
     assert state.attributes["attendance"] == shown
+
+
+async def test_only_web_links_are_an_announcements_attachments(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """http and https links (any case) are kept, named by their file or the
+    link's last part; a script, a mail link or no link at all is left out."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, ANNOUNCEMENT)
+    template = fake.pupils[STUDENT_ID].announcements[1]
+    fake.pupils[STUDENT_ID].announcements.append(
+        {
+            **template,
+            "id": 990011,
+            "timestamp": (NOW + timedelta(minutes=5)).isoformat(),
+            "attachments": [
+                {"filename": "menu.pdf", "url": "http://example.invalid/menu.pdf"},
+                {"filename": "", "url": " HTTPS://example.invalid/b/kit.pdf "},
+                {"filename": "x.pdf", "url": "javascript:alert(1)"},
+                {"filename": "y.pdf", "url": "mailto:office@example.invalid"},
+                {"filename": "z.pdf"},
+            ],
+        }
+    )
+    await advance(hass_london, freezer, timedelta(hours=3, minutes=10))
+    [event] = fired
+    assert event["attachments"] == [
+        {"name": "menu.pdf", "url": "http://example.invalid/menu.pdf"},
+        {"name": "kit.pdf", "url": "HTTPS://example.invalid/b/kit.pdf"},
+    ]
