@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from tests.conftest import LONDON, advance, setup_entry
-from tests.fake_server import FakeClassCharts
+from tests.fake_server import CHILD_IDS, FakeClassCharts
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +108,20 @@ async def test_the_homework_list_is_not_recorded(
     stored = json.loads(StateAttributes.shared_attrs_bytes_from_event(event, None))
     assert "homework" not in stored
     assert stored["not_listed"] == state.attributes["not_listed"]
+
+
+async def test_a_parent_never_reads_or_sees_the_reward_shop(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The parent API has no reward shop, even where the school shows one: no
+    reward entity for the parent's children, no request, no warning, all day."""
+    assert fake.pupils[CHILD_IDS[0]].display["display_rewards"] is True
+    await setup_entry(hass_london, parent_entry)
+    await advance(hass_london, freezer, timedelta(hours=12))
+    assert fake.api_requests("rewards") == []
+    assert not [s for s in hass_london.states.async_entity_ids() if "reward" in s]
+    assert "rewards" not in caplog.text
