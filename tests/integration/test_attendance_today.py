@@ -179,3 +179,24 @@ async def test_late_minutes_zero_and_on_absent_mark_are_not_shown(
         ("AM", "late", None),
         ("PM", "absent", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [("0", "0.0"), ("100", "100.0"), ("-0.5", STATE_UNKNOWN), ("100.5", STATE_UNKNOWN)],
+)
+async def test_attendance_percentage_bounds(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    sent: str,
+    shown: str,
+) -> None:
+    """0 % and 100 % are shown as sent; a value outside 0-100 is unknown."""
+    fake.set_response(
+        "attendance",
+        {"success": 1, "data": {}, "meta": {"percentage": sent}},
+        times=None,
+    )
+    await setup_entry(hass_london, student_entry)
+    assert hass_london.states.get(PERCENT).state == shown

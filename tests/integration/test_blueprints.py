@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime, timedelta
 from importlib.util import find_spec
 from pathlib import Path
 import shutil
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
@@ -117,26 +118,51 @@ async def use_blueprint(
     return sent
 
 
-@needs_event_received
-async def test_announce_behaviour_point(
+type Automation = Callable[[str, dict[str, Any]], Awaitable[list[ServiceCall]]]
+
+
+@pytest.fixture
+def automation(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
-    freezer: FrozenDateTimeFactory,
     tmp_path: Path,
-) -> None:
-    """A positive point is announced; a negative one is not (polarity positive)."""
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+) -> Automation:
+    """Ada's student entry set up, then one automation from a blueprint.
+
+    Called with the blueprint's name and inputs; returns the notifications
+    the automation sends. What a test sets on the fake or the clock before the
+    call is what the set-up reads.
+    """
+
+    async def create(name: str, inputs: dict[str, Any]) -> list[ServiceCall]:
+        await setup_entry(hass_london, student_entry)
+        return await use_blueprint(hass_london, tmp_path, name, inputs)
+
+    return create
+
+
+async def announce_points(automation: Automation, polarity: str) -> list[ServiceCall]:
+    """Ada's behaviour points of one polarity (or "both") sent to the phone."""
+    return await automation(
         "announce_behaviour_point",
         {
             "behaviour_event": "event.ada_example_behaviour_point",
-            "polarity": "positive",
+            "polarity": polarity,
             "notify_target": PHONE,
         },
     )
+
+
+@needs_event_received
+async def test_announce_behaviour_point(
+    hass_london: HomeAssistant,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    automation: Automation,
+) -> None:
+    """A positive point is announced; a negative one is not (polarity positive)."""
+    sent = await announce_points(automation, "positive")
     fake.add_behaviour_point(
         STUDENT_ID, reason="Great answer", timestamp=NOW + timedelta(minutes=1)
     )
@@ -157,16 +183,12 @@ async def test_announce_behaviour_point(
 
 async def test_homework_reminder(
     hass_london: HomeAssistant,
-    student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """At 18:00 on a school night it lists tomorrow's homework; Friday it is quiet."""
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+    sent = await automation(
         "homework_reminder",
         {
             "next_lesson_start": "sensor.ada_example_next_lesson_start",
@@ -189,16 +211,12 @@ async def test_homework_reminder(
 @needs_event_received
 async def test_detention_alert(
     hass_london: HomeAssistant,
-    student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """A new detention sends its date, time, place and reason."""
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+    sent = await automation(
         "detention_alert",
         {"detention_event": "event.ada_example_detention", "notify_target": PHONE},
     )
@@ -229,13 +247,10 @@ async def test_timetable_changes_tonight(
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """Tomorrow's change found at 13:00 is sent at 19:00; today's is not sent."""
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+    sent = await automation(
         "timetable_changes_tonight",
         {
             "timetable_change_event": "event.ada_example_timetable_change",
@@ -273,18 +288,14 @@ async def test_timetable_changes_tonight(
 
 async def test_next_school_day_start(
     hass_london: HomeAssistant,
-    student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """An hour before the first lesson on school days; not on Saturday."""
     freezer.move_to(datetime(2026, 11, 27, 6, 0, tzinfo=LONDON))  # Friday
     fake.today = date(2026, 11, 27)
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+    sent = await automation(
         "next_school_day_start",
         {
             "next_school_day_start": "sensor.ada_example_next_school_day_start",
@@ -313,20 +324,10 @@ async def test_two_points_in_one_poll_are_both_announced(
     student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """Two events of one poll are two state changes: "Event received" runs twice."""
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
-        "announce_behaviour_point",
-        {
-            "behaviour_event": "event.ada_example_behaviour_point",
-            "polarity": "both",
-            "notify_target": PHONE,
-        },
-    )
+    sent = await announce_points(automation, "both")
     for minute, reason in ((1, "Great answer"), (2, "Helping others")):
         fake.add_behaviour_point(
             STUDENT_ID, reason=reason, timestamp=NOW + timedelta(minutes=minute)
@@ -406,16 +407,12 @@ def _announce(fake: FakeClassCharts) -> None:
 
 async def test_new_announcement(
     hass_london: HomeAssistant,
-    student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """Without AI: title, teacher, text, consent and the attachment's link."""
-    await setup_entry(hass_london, student_entry)
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+    sent = await automation(
         "new_announcement",
         {
             "announcement_event": "event.ada_example_announcement",
@@ -437,13 +434,11 @@ async def test_new_announcement(
 
 async def test_new_announcement_summarised(
     hass_london: HomeAssistant,
-    student_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
-    tmp_path: Path,
+    automation: Automation,
 ) -> None:
     """With an AI task entity, its summary replaces the text."""
-    await setup_entry(hass_london, student_entry)
     asked = async_mock_service(
         hass_london,
         "ai_task",
@@ -451,9 +446,7 @@ async def test_new_announcement_summarised(
         response={"data": "Friday trip; sign the form."},
         supports_response=SupportsResponse.ONLY,
     )
-    sent = await use_blueprint(
-        hass_london,
-        tmp_path,
+    sent = await automation(
         "new_announcement",
         {
             "announcement_event": "event.ada_example_announcement",

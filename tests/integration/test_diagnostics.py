@@ -172,3 +172,39 @@ async def test_every_dataset_is_private_unless_its_row_says_otherwise(
         assert "**REDACTED**" in leaves, dataset  # the value is there, as shape
         assert set(leaves) <= {"**REDACTED**", None}, dataset
     assert set(_leaves(pupil["lessons"])) == {"**REDACTED**"}
+
+
+class _EveryField(frozenset[str]):
+    """A row's safe fields by mistake: every field name is in it."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+async def test_a_field_marked_safe_by_mistake_still_hides_what_a_child_did(
+    hass_london: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The redaction list is the second layer: with every field of every row
+    marked safe, names, reasons, rooms, locations and titles still never show."""
+    careless = {
+        dataset: replace(spec, safe_fields=_EveryField())
+        for dataset, spec in DATASETS.items()
+    }
+    monkeypatch.setattr(diagnostics_module, "DATASETS", careless)
+    await setup_entry(hass_london, student_entry)
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass_london, hass_client, student_entry
+    )
+    pupil = diagnostics["pupils"]["pupil_1"]
+    text = json.dumps(pupil)
+    for personal in PERSONAL:
+        assert personal not in text, personal
+    detention = pupil["datasets"]["detentions"]["value"][0]
+    assert detention["reason"] == detention["location"] == "**REDACTED**"
+    lesson = next(iter(pupil["lessons"].values()))[0]
+    assert lesson["room"] == "**REDACTED**"
+    assert lesson["start"]  # marked safe, so shown

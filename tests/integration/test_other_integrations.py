@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from homeassistant.config_entries import (
+    SOURCE_IGNORE,
     ConfigEntryState,
 )
 from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
@@ -232,3 +233,53 @@ async def test_named_child_gone_from_the_account_keeps_them_all(
     [entry] = hass_london.config_entries.async_entries(DOMAIN)
     assert entry.options == {CONF_EXCLUDED_PUPILS: []}
     assert device_names(hass_london, entry.entry_id) == ["Ben Example"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},  # as Home Assistant writes an ignored discovery
+        {CONF_EMAIL: OTHER_EMAIL, CONF_PASSWORD: "x", "pupil_id": str(ADA)},
+    ],
+    ids=["as_ignored", "with_a_login"],
+)
+async def test_an_ignored_entry_of_theirs_is_never_read(
+    hass_london: HomeAssistant,
+    caplog: pytest.LogCaptureFixture,
+    data: dict[str, Any],
+) -> None:
+    """The user ignored it in their integration: nothing is offered or logged."""
+    ignored = MockConfigEntry(
+        domain=OTHER_DOMAIN,
+        entry_id="01IGNORED00000000000000000",
+        source=SOURCE_IGNORE,
+        data=data,
+    )
+    ignored.add_to_hass(hass_london)
+    menu = await open_menu(hass_london)
+    assert list(menu["menu_options"]) == ["student", "parent"]
+    assert ignored.entry_id not in caplog.text
+
+
+async def test_our_entry_of_the_email_in_another_case_is_that_account(
+    hass_london: HomeAssistant,
+    fake: FakeClassCharts,
+    other_integration: str,
+    parent_entry: MockConfigEntry,
+) -> None:
+    """Ours was typed in capitals, theirs in small letters: the same account,
+    so it is not offered, in the menu nor as a card."""
+    await add_old(
+        hass_london, other_integration, proffalken(ADA, "01OLDADA0000000000000000")
+    )
+    ours = MockConfigEntry(
+        domain=DOMAIN,
+        title=parent_entry.title,
+        unique_id=parent_entry.unique_id,
+        data={**parent_entry.data, CONF_EMAIL: PARENT_EMAIL.upper()},
+        options=parent_entry.options,
+    )
+    await our_entry_loaded(hass_london, ours)
+    assert cards(hass_london) == []
+    menu = await open_menu(hass_london)
+    assert list(menu["menu_options"]) == ["student", "parent"]

@@ -16,7 +16,7 @@ from custom_components.classcharts_hass import repairs
 from custom_components.classcharts_hass.const import CONF_EXCLUDED_PUPILS, DOMAIN
 from tests.conftest import advance, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
-from tests.integration.other_entries import issues
+from tests.integration.other_entries import issues, proffalken
 
 ADA, BEN = CHILD_IDS
 HIDDEN = {
@@ -251,3 +251,17 @@ def test_every_issue_is_translated() -> None:
             assert strings[kind]["fix_flow"]["step"]["confirm"]["description"]
         else:
             assert strings[kind]["description"]
+
+
+async def test_the_removal_offer_is_a_warning_a_blank_pupil_an_error(
+    hass_london: HomeAssistant, parent_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """What stops data is an error; the offer to tidy old entries only a warning."""
+    proffalken(ADA, "01OLDADA000000000000000000").add_to_hass(hass_london)
+    fake.pupils[BEN].display.update(HIDDEN)
+    await setup_entry(hass_london, parent_entry)
+    found = issues(hass_london)
+    offer = found[f"remove_old_entries_{parent_entry.entry_id}"]
+    assert (offer.is_fixable, offer.severity) == (True, ir.IssueSeverity.WARNING)
+    blank = found[f"no_features_{parent_entry.entry_id}_{BEN}"]
+    assert (blank.is_fixable, blank.severity) == (False, ir.IssueSeverity.ERROR)

@@ -235,3 +235,68 @@ async def test_unread_messages_without_a_request(
     await advance(hass_london, freezer, timedelta(minutes=10))
     assert hass_london.states.get(MESSAGES).state == "4"
     assert not [r for r in fake.requests if "message" in r.path]
+
+
+async def test_a_report_card_of_one_day_is_on_that_day(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A card that starts and ends today is a card, and today the pupil is on it."""
+    fake.pupils[STUDENT_ID].display["display_report_cards"] = True
+    fake.add_report_card(STUDENT_ID, TODAY, TODAY, reason="Uniform")
+    await setup_entry(hass_london, student_entry)
+    state = hass_london.states.get(ON_REPORT)
+    assert state.state == "on"
+    assert state.attributes["reason"] == "Uniform"
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"), [("0", 0.0), ("100", 100.0), ("-1", None), ("100.5", None)]
+)
+async def test_a_reports_attendance_is_shown_within_0_to_100(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    reports_shown: FakeClassCharts,
+    sent: str,
+    shown: float | None,
+) -> None:
+    """0 % and 100 % are a report's attendance as sent; outside that, none."""
+    reports_shown.add_academic_report(
+        STUDENT_ID, "Winter progress", date(2026, 10, 20), TODAY, attendance=sent
+    )
+    await setup_entry(hass_london, student_entry)
+    state = hass_london.states.get(LATEST)
+    assert state.state == "Winter progress"
+    assert state.attributes["attendance"] == shown
+
+
+async def test_only_web_links_are_an_announcements_attachments(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """http and https links (any case) are kept, named by their file or the
+    link's last part; a script, a mail link or no link at all is left out."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, ANNOUNCEMENT)
+    template = fake.pupils[STUDENT_ID].announcements[1]
+    fake.pupils[STUDENT_ID].announcements.append(
+        {
+            **template,
+            "id": 990011,
+            "timestamp": (NOW + timedelta(minutes=5)).isoformat(),
+            "attachments": [
+                {"filename": "menu.pdf", "url": "http://example.invalid/menu.pdf"},
+                {"filename": "", "url": " HTTPS://example.invalid/b/kit.pdf "},
+                {"filename": "x.pdf", "url": "javascript:alert(1)"},
+                {"filename": "y.pdf", "url": "mailto:office@example.invalid"},
+                {"filename": "z.pdf"},
+            ],
+        }
+    )
+    await advance(hass_london, freezer, timedelta(hours=3, minutes=10))
+    [event] = fired
+    assert event["attachments"] == [
+        {"name": "menu.pdf", "url": "http://example.invalid/menu.pdf"},
+        {"name": "kit.pdf", "url": "HTTPS://example.invalid/b/kit.pdf"},
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 import json
 from unittest.mock import patch
 
@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 from syrupy.assertion import SnapshotAssertion
 
 from tests.conftest import LONDON, advance, setup_entry
-from tests.fake_server import FakeClassCharts
+from tests.fake_server import CHILD_IDS, STUDENT_ID, FakeClassCharts
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +108,43 @@ async def test_the_homework_list_is_not_recorded(
     stored = json.loads(StateAttributes.shared_attrs_bytes_from_event(event, None))
     assert "homework" not in stored
     assert stored["not_listed"] == state.attributes["not_listed"]
+
+
+async def test_a_parent_never_reads_or_sees_the_reward_shop(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The parent API has no reward shop, even where the school shows one: no
+    reward entity for the parent's children, no request, no warning, all day."""
+    assert fake.pupils[CHILD_IDS[0]].display["display_rewards"] is True
+    await setup_entry(hass_london, parent_entry)
+    await advance(hass_london, freezer, timedelta(hours=12))
+    assert fake.api_requests("rewards") == []
+    assert not [s for s in hass_london.states.async_entity_ids() if "reward" in s]
+    assert "rewards" not in caplog.text
+
+
+async def test_homework_of_one_day_is_listed_by_subject(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """The list is by due date, and one day's homework by subject (not by when
+    it was set)."""
+    friday = date(2026, 11, 27)
+    for title, subject in (
+        ("Forces worksheet", "Science"),
+        ("Fractions", "Mathematics"),
+        ("Essay plan", "English"),
+    ):
+        fake.add_homework(STUDENT_ID, title=title, subject=subject, due_date=friday)
+    await setup_entry(hass_london, student_entry)
+    listed = hass_london.states.get("sensor.ada_example_homework_due_this_week")
+    fridays = [
+        item["subject"]
+        for item in listed.attributes["homework"]
+        if item["due_date"] == friday.isoformat()
+    ]
+    assert fridays == sorted(fridays)
+    assert {"Science", "Mathematics", "English"} <= set(fridays)

@@ -52,6 +52,31 @@ BAD_VALUES: dict[str, dict[str, Any]] = {
             ]
         }
     },
+    "newest without its offset": {
+        "behaviour": [],
+        "behaviour_newest": "2026-11-24T09:00:00",
+    },
+    "lesson time without its offset": {
+        "lessons": {
+            "2026-11-24": [
+                [
+                    "2026-11-24T08:45:00",
+                    "2026-11-24T09:45:00",
+                    "P1",
+                    "9X/Ma2",
+                    "Mathematics",
+                    "Mr P Example",
+                    "M4",
+                ]
+            ]
+        }
+    },
+    "lesson of six texts": {
+        "lessons": {"2026-11-24": [[*LESSON, "9X/Ma2", "Mathematics", "Mr P"]]}
+    },
+    "lesson of eight texts": {
+        "lessons": {"2026-11-24": [[*LESSON, "9X/Ma2", "Maths", "Mr P", "M4", "x"]]}
+    },
     "lesson day not a date": {
         "lessons": {
             "Tuesday": [[*LESSON, "9X/Ma2", "Mathematics", "Mr P Example", "M4"]]

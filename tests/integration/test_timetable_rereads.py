@@ -346,3 +346,50 @@ async def test_a_day_that_loses_exactly_half_its_lessons_fires_at_once(
     script.always[TUESDAY] = keep_first(3)
     await run_until(hass_london, freezer, "13:00")
     assert kinds(fired) == ["cancelled"] * 3
+
+
+@pytest.mark.parametrize(
+    ("moved", "extra", "expected"),
+    [
+        # Two lessons of one period and class both move: which went where is
+        # not clear, so each is one cancelled and one added.
+        (2, False, ["added", "added", "cancelled", "cancelled"]),
+        # One moves and another of its slot appears: nothing pairs either.
+        (1, True, ["added", "added", "cancelled"]),
+    ],
+    ids=["two_moved", "one_moved_one_added"],
+)
+async def test_a_slot_that_is_not_one_for_one_fires_no_time_change(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    moved: int,
+    extra: bool,
+    expected: list[str],
+) -> None:
+    """Only a slot that lost exactly one lesson and gained exactly one is a
+    ``time_changed``; any other count stays cancelled and added."""
+    for hour in (16, 17):  # two after-school sessions of one class and period
+        start = datetime(2026, 11, 25, hour, 0, tzinfo=LONDON)
+        fake.add_lesson(
+            STUDENT_ID,
+            WEDNESDAY,
+            subject="Robotics",
+            lesson_name="9X/Rb1",
+            start=start,
+            end=start + timedelta(minutes=45),
+        )
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, CHANGE)
+    added = fake.pupils[STUDENT_ID].added_lessons[WEDNESDAY]
+    for lesson in added[:moved]:
+        for key in ("start_time", "end_time"):
+            later = datetime.fromisoformat(lesson[key]) + timedelta(minutes=10)
+            lesson[key] = later.isoformat()
+    if extra:
+        added.append({**added[0], "start_time": "2026-11-25T18:00:00+00:00"})
+        added[-1]["end_time"] = "2026-11-25T18:45:00+00:00"
+    await run_until(hass_london, freezer, "13:00")
+    assert sorted(kinds(fired)) == expected
+    assert {f["lesson"] for f in fired} == {"Robotics"}
