@@ -35,11 +35,11 @@ import aiohttp
 from playwright.async_api import Page, async_playwright, expect
 
 from tests.e2e.harness import (
-    LAUNCHER,
     ROOT,
     HomeAssistantApi,
     Process,
     free_port,
+    launcher_args,
     port_in_use,
     prepare_config,
     start_fake,
@@ -150,7 +150,7 @@ def start_home_assistant(
             python[0] = str(ROOT / python[0])
     return Process(
         "Home Assistant",
-        [*python, str(LAUNCHER), "-c", str(config)],
+        [*python, *launcher_args(config)],
         log_path,
         env={
             "CLASSCHARTS_BASE_URL": fake_url,
