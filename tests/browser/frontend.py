@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Locator, Page, async_playwright, expect
 
 from tests.e2e.harness import (
     ROOT,
@@ -267,9 +267,20 @@ async def open_add_integration(page: Page, stack: Stack) -> None:
     """Settings > Devices & services > Add integration > ClassCharts."""
     await page.goto(f"{stack.url}/config/integrations/dashboard")
     await page.get_by_role("button", name="Add integration").click()
-    await page.get_by_label("Search for a brand name").fill("ClassCharts")
+    # A labelled field up to 2026.2, a placeholder only from 2026.10.
+    search = "Search for a brand name"
+    await (
+        page.get_by_label(search)
+        .or_(page.get_by_placeholder(search))
+        .fill("ClassCharts")
+    )
     await page.get_by_text("ClassCharts", exact=True).last.click()
     await page.get_by_text("Who is logging in?").first.wait_for()
+
+
+def text_field(page: Page, label: str) -> Locator:
+    """A form's text field by its label (from 2026.10 the label ends in "*")."""
+    return page.get_by_role("textbox", name=label)
 
 
 async def submit(page: Page) -> None:
