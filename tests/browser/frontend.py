@@ -278,8 +278,8 @@ async def open_add_integration(page: Page, stack: Stack) -> None:
     await page.get_by_text("Who is logging in?").first.wait_for()
 
 
-def text_field(page: Page, label: str) -> Locator:
-    """A form's text field by its label (from 2026.10 the label ends in "*")."""
+def text_field(page: Page | Locator, label: str) -> Locator:
+    """A text field (or area) in ``page`` by its label (from 2026.10 it ends in "*")."""
     return page.get_by_role("textbox", name=label)
 
 
