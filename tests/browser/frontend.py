@@ -274,7 +274,9 @@ async def open_add_integration(page: Page, stack: Stack) -> None:
         .or_(page.get_by_placeholder(search))
         .fill("ClassCharts")
     )
-    await page.get_by_text("ClassCharts", exact=True).last.click()
+    # In the dialog: with an entry the page behind it has a "ClassCharts" card.
+    dialog = page.locator("dialog-add-integration")
+    await dialog.get_by_text("ClassCharts", exact=True).last.click()
     await page.get_by_text("Who is logging in?").first.wait_for()
 
 
