@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 import contextlib
 from dataclasses import dataclass
+from datetime import datetime
 import errno
 import json
 import os
@@ -30,6 +31,7 @@ from tests.browser.frontend import (
     CHROMIUM,
     CHROMIUM_ARGS,
     HASS_PYTHON,
+    LONDON,
     VIEWPORT,
     WAIT_MS,
     run_folder,
@@ -49,7 +51,15 @@ from tests.fake_server import (
     PARENT_PASSWORD,
     STUDENT_CODE,
     STUDENT_DOB,
+    STUDENT_ID,
+    FakeClassCharts,
 )
+from tests.fake_server.controls import (
+    school_holidays,
+    show_parent_records,
+    tidy_demo_days,
+)
+from tests.fake_server.models import BEN_ID, school_year_start
 
 pytestmark = [
     pytest.mark.browser,
@@ -144,6 +154,31 @@ def wait_until_running(demo: Demo, limit: float) -> str:
     return found.group(1)
 
 
+def demo_positive_points(now: datetime) -> dict[str, int]:
+    """Each child's positive points this school year in the demo's data, at ``now``.
+
+    Built as ``tests.fake_server.demo`` builds its school; the scores of the
+    points given from 1 September up to ``now`` (the fake never shows later ones).
+    """
+    server = FakeClassCharts(now.date())
+    server.holidays = school_holidays(server.today)
+    tidy_demo_days(server)
+    show_parent_records(server)
+    start = school_year_start(server.today)
+    wall = now.replace(tzinfo=None)
+    return {
+        child: sum(
+            a.score
+            for a in server.pupils[pupil_id].activity
+            if a.type == "behaviour"
+            and a.score > 0
+            and start <= a.timestamp.date()
+            and a.timestamp <= wall
+        )
+        for child, pupil_id in (("Ada", STUDENT_ID), ("Ben", BEN_ID))
+    }
+
+
 def listening_addresses(port: int) -> set[str]:
     """Where something listens on ``port``, as the system sees it (``ss``)."""
     listed = subprocess.run(  # noqa: S603
@@ -211,6 +246,7 @@ async def test_demo_first_minutes(demo: Demo) -> None:
         parent = await api.add_parent(PARENT_EMAIL, PARENT_PASSWORD)
         assert parent["type"] == "create_entry", parent
         states = await api.states()
+        expected = demo_positive_points(datetime.now(LONDON))
         devices = {
             d["name"]: d["id"]
             for d in await api.ws({"type": "config/device_registry/list"})
@@ -231,7 +267,7 @@ async def test_demo_first_minutes(demo: Demo) -> None:
             await expect(page.get_by_text(CONFIRM_DIALOG)).to_have_count(0)
             for child in ("Ada", "Ben"):
                 value = states[f"sensor.{child.lower()}_example_{POINTS}"]["state"]
-                assert value.isdigit(), (child, value)
+                assert value == str(expected[child]), (child, value, expected)
                 await page.goto(
                     f"{url}/config/devices/device/{devices[f'{child} Example']}"
                 )
