@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_EMAIL
 from homeassistant.core import callback
 
@@ -88,8 +93,16 @@ class ClassChartsConfigFlow(SwitchingFlow, domain=DOMAIN):
                     account_unique_id(login.account), raise_on_progress=False
                 )
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
+                # The reason named: from 2026.10 the default one shows Home
+                # Assistant's generic message instead of en.json's.
                 return self.async_update_reload_and_abort(
-                    entry, data_updates=entry_data(login.credentials)
+                    entry,
+                    data_updates=entry_data(login.credentials),
+                    reason=(
+                        "reconfigure_successful"
+                        if self.source == SOURCE_RECONFIGURE
+                        else "reauth_successful"
+                    ),
                 )
         suggested = user_input or {
             key: value

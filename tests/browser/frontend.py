@@ -32,14 +32,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Locator, Page, async_playwright, expect
 
 from tests.e2e.harness import (
-    LAUNCHER,
     ROOT,
     HomeAssistantApi,
     Process,
     free_port,
+    launcher_args,
     port_in_use,
     prepare_config,
     start_fake,
@@ -150,7 +150,7 @@ def start_home_assistant(
             python[0] = str(ROOT / python[0])
     return Process(
         "Home Assistant",
-        [*python, str(LAUNCHER), "-c", str(config)],
+        [*python, *launcher_args(config)],
         log_path,
         env={
             "CLASSCHARTS_BASE_URL": fake_url,
@@ -267,9 +267,22 @@ async def open_add_integration(page: Page, stack: Stack) -> None:
     """Settings > Devices & services > Add integration > ClassCharts."""
     await page.goto(f"{stack.url}/config/integrations/dashboard")
     await page.get_by_role("button", name="Add integration").click()
-    await page.get_by_label("Search for a brand name").fill("ClassCharts")
-    await page.get_by_text("ClassCharts", exact=True).last.click()
+    # A labelled field up to 2026.2, a placeholder only from 2026.10.
+    search = "Search for a brand name"
+    await (
+        page.get_by_label(search)
+        .or_(page.get_by_placeholder(search))
+        .fill("ClassCharts")
+    )
+    # In the dialog: with an entry the page behind it has a "ClassCharts" card.
+    dialog = page.locator("dialog-add-integration")
+    await dialog.get_by_text("ClassCharts", exact=True).last.click()
     await page.get_by_text("Who is logging in?").first.wait_for()
+
+
+def text_field(page: Page | Locator, label: str) -> Locator:
+    """A text field (or area) in ``page`` by its label (from 2026.10 it ends in "*")."""
+    return page.get_by_role("textbox", name=label)
 
 
 async def submit(page: Page) -> None:

@@ -16,6 +16,7 @@ from tests.browser.frontend import (
     open_add_integration,
     shoot,
     submit,
+    text_field,
 )
 from tests.e2e.harness import INTEGRATION
 from tests.fake_server import (
@@ -50,18 +51,24 @@ async def remove_entries(stack: Stack) -> None:
                 assert response.status == 200
 
 
+# The flow's last step, as the frontend titles it up to 2026.2 and from 2026.10.
+CREATED = re.compile(r"^\s*(Device created|Name and assign)\s*$")
+
+
 async def finish(page: Page, model: str) -> None:
-    """The "Device created" step (showing the device's model): finish it."""
-    await expect(page.get_by_text("Device created").first).to_be_visible()
-    await expect(page.get_by_text(model).first).to_be_visible()
-    await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
+    """The last step (showing the device's model): finish it; the dialog closes."""
+    dialog = page.locator("dialog-data-entry-flow")
+    await expect(dialog.get_by_text(CREATED).first).to_be_visible()
+    await expect(dialog.get_by_text(model).first).to_be_visible()
+    await dialog.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
+    await expect(dialog.get_by_text(CREATED)).to_have_count(0)
 
 
 async def fill_student_form(page: Page, code: str, date_of_birth: str) -> None:
     """Type the code and the date of birth as a person would (key by key)."""
-    await page.get_by_label("Pupil code").fill("")
-    await page.get_by_label("Pupil code").press_sequentially(code)
-    date_field = page.get_by_label(DATE_LABEL)
+    await text_field(page, "Pupil code").fill("")
+    await text_field(page, "Pupil code").press_sequentially(code)
+    date_field = text_field(page, DATE_LABEL)
     await date_field.fill("")
     await date_field.press_sequentially(date_of_birth)
 
@@ -76,7 +83,7 @@ async def test_student_typed_date_of_birth(stack: Stack) -> None:
         await open_add_integration(page, stack)
         await shoot(page, "config-flow-menu.png")
         await page.get_by_text("Student (pupil code and date of birth)").click()
-        date_field = page.get_by_label(DATE_LABEL)
+        date_field = text_field(page, DATE_LABEL)
         await expect(date_field).to_have_value("")  # never pre-filled
         await fill_student_form(page, "ada", "01/12/2099")
         await submit(page)
@@ -107,8 +114,8 @@ async def test_student_date_in_other_forms(stack: Stack) -> None:
         async with browser_page(stack) as page:
             await open_add_integration(page, stack)
             await page.get_by_text("Student (pupil code and date of birth)").click()
-            await page.get_by_label("Pupil code").fill(STUDENT_CODE)
-            await page.get_by_label(DATE_LABEL).fill(typed)
+            await text_field(page, "Pupil code").fill(STUDENT_CODE)
+            await text_field(page, DATE_LABEL).fill(typed)
             await submit(page)
             await finish(page, "Student login")
         await remove_entries(stack)
@@ -123,11 +130,13 @@ async def test_parent_children_choice(stack: Stack) -> None:
     async with browser_page(stack) as page:
         await open_add_integration(page, stack)
         await page.get_by_text("Parent (email address and password)").click()
-        await page.get_by_label("Email").fill(PARENT_EMAIL)
-        await page.get_by_role("textbox", name="Password").fill(PARENT_PASSWORD)
+        await text_field(page, "Email").fill(PARENT_EMAIL)
+        await text_field(page, "Password").fill(PARENT_PASSWORD)
         await submit(page)
-        ada = page.get_by_label("Ada Example (student login already added)")
-        ben = page.get_by_label("Ben Example")
+        ada = page.get_by_role(
+            "checkbox", name="Ada Example (student login already added)"
+        )
+        ben = page.get_by_role("checkbox", name="Ben Example")
         await expect(ada).not_to_be_checked()
         await expect(ben).to_be_checked()
         await expect(page.get_by_text("start unticked")).to_be_visible()
@@ -162,11 +171,13 @@ async def test_reconfigure_student(stack: Stack) -> None:
     async with browser_page(stack) as page:
         await page.goto(f"{stack.url}/config/integrations/integration/classcharts_hass")
         row = page.locator("ha-config-entry-row").first
-        await row.locator("ha-dropdown").first.locator("ha-icon-button").first.click()
-        await page.get_by_text("Reconfigure", exact=True).click()
-        date_field = page.get_by_label(DATE_LABEL)
+        menu = row.locator("ha-dropdown").first
+        await menu.locator("ha-icon-button").first.click()
+        # This entry's menu (from 2026.10 the device's menu holds the item too).
+        await menu.get_by_text("Reconfigure", exact=True).click()
+        date_field = text_field(page, DATE_LABEL)
         await expect(date_field).to_have_value("")
-        await expect(page.get_by_label("Pupil code")).to_have_value("")
+        await expect(text_field(page, "Pupil code")).to_have_value("")
         await fill_student_form(page, STUDENT_CODE, f"{STUDENT_DOB:%d/%m/%Y}")
         await submit(page)
         await expect(

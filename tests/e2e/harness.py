@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 INTEGRATION = ROOT / "custom_components" / "classcharts_hass"
 LAUNCHER = ROOT / "scripts" / "hass_launcher.py"
 
+LOOPBACK = "127.0.0.1"
+
 # The Home Assistant login of the demo and the tests (local only).
 DEMO_NAME = "Demo Owner"
 DEMO_USERNAME = "demo"
@@ -92,6 +94,9 @@ logger:
   logs:
     custom_components.classcharts_hass: debug
 """
+
+# Where prepare_config records Home Assistant's port (for the launcher).
+PORT_FILE = ".harness.port"
 
 # What the UI editors save to (configuration.yaml includes them).
 INCLUDED_FILES = {
@@ -202,8 +207,10 @@ def prepare_config(config_dir: Path, port: int) -> None:
 
     Onboarding is pre-marked done except for creating the owner, so Home
     Assistant never sets up its onboarding integrations (they need the internet).
+    The port is recorded in PORT_FILE for ``start_hass``.
     """
     config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / PORT_FILE).write_text(f"{port}\n", encoding="utf-8")
     config = config_dir / "configuration.yaml"
     if not config.exists():
         config.write_text(CONFIGURATION_YAML.format(port=port), encoding="utf-8")
@@ -313,11 +320,23 @@ def start_fake(
     return Process("fake ClassCharts", args, log_path)
 
 
+def launcher_args(config_dir: Path) -> list[str]:
+    """The launcher and its arguments for a config dir made by ``prepare_config``.
+
+    ``--loopback-port``, as ``scripts/develop`` passes it: from 2026.10 the
+    launcher keeps ``http:`` out of configuration.yaml and stores confirmed
+    loopback settings, so Home Assistant stages no HTTP trial that it would
+    revert (and restart) 5 minutes later; before, it writes the ``http:`` section.
+    """
+    port = int((config_dir / PORT_FILE).read_text(encoding="utf-8"))
+    return [str(LAUNCHER), "-c", str(config_dir), "--loopback-port", str(port)]
+
+
 def start_hass(config_dir: Path, fake_url: str, log_path: Path) -> Process:
     """Start Home Assistant (through the launcher) pointed at the fake ClassCharts."""
     return Process(
         "Home Assistant",
-        [sys.executable, str(LAUNCHER), "-c", str(config_dir)],
+        [sys.executable, *launcher_args(config_dir)],
         log_path,
         env={"CLASSCHARTS_BASE_URL": fake_url, "PYTHONUNBUFFERED": "1"},
     )
@@ -549,6 +568,46 @@ class HomeAssistantApi:
     async def states(self) -> dict[str, dict[str, Any]]:
         """Every state by entity id."""
         return {s["entity_id"]: s for s in await self.get("/api/states")}
+
+    async def http_issues(self) -> list[str]:
+        """The ids of the repair issues Home Assistant's HTTP server raised."""
+        issues = (await self.ws({"type": "repairs/list_issues"}))["issues"]
+        return [i["issue_id"] for i in issues if i["domain"] == "http"]
+
+    async def http_trial_problems(self, port: int) -> list[str]:
+        """What differs from a confirmed loopback-only HTTP server on ``port``.
+
+        From 2026.10 (websocket ``http/config``): a pending config, a scheduled
+        revert (the "Confirm new HTTP server configuration" dialog, and a restart
+        5 minutes after the start), a running config other than the stable one,
+        or stable settings other than 127.0.0.1 and the port. Before 2026.10
+        configuration.yaml holds the settings and there is nothing to confirm.
+        """
+        try:
+            config = await self.ws({"type": "http/config"})
+        except RuntimeError as err:
+            if "unknown_command" in str(err):
+                return []
+            raise
+        expected = {
+            "pending": None,
+            "revert_at": None,
+            "active_config_type": "stable",
+            "stable server_host": [LOOPBACK],
+            "stable server_port": port,
+        }
+        found = {
+            "pending": config["pending"],
+            "revert_at": config["revert_at"],
+            "active_config_type": config["active_config_type"],
+            "stable server_host": config["stable"].get("server_host"),
+            "stable server_port": config["stable"].get("server_port"),
+        }
+        return [
+            f"{key}: {found[key]!r}, not {value!r}"
+            for key, value in expected.items()
+            if found[key] != value
+        ]
 
 
 async def _onboard_cli(url: str, limit: float) -> None:

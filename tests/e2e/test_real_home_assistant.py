@@ -185,6 +185,11 @@ async def test_real_home_assistant(
     await api.onboard()
     onboarding = await api.get("/api/onboarding")
     assert all(step["done"] for step in onboarding), onboarding
+    # Started as scripts/develop starts it: nothing for the user to confirm, so
+    # no revert and restart 5 minutes later (2026.10 and later), and no repair
+    # about an http: section in configuration.yaml.
+    assert await api.http_trial_problems(stack.hass_port) == []
+    assert await api.http_issues() == []
 
     # ---- config flows as the frontend runs them --------------------------------------
     student = await api.add_student(STUDENT_CODE, STUDENT_DOB.isoformat())

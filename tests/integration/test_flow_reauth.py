@@ -66,6 +66,7 @@ async def test_reauth_parent_new_password(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    assert result.get("translation_domain") is None  # en.json's message
     assert parent_entry.data == {
         CONF_ACCOUNT_TYPE: "parent",
         CONF_EMAIL: PARENT_EMAIL,
@@ -97,6 +98,7 @@ async def test_reauth_student(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
+    assert result.get("translation_domain") is None  # en.json's message
     assert student_entry.data[CONF_CODE] == STUDENT_CODE
     assert student_entry.state is ConfigEntryState.LOADED
 
@@ -160,6 +162,7 @@ async def test_reconfigure_same_account(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert result.get("translation_domain") is None  # en.json's message
     assert parent_entry.data == {
         CONF_ACCOUNT_TYPE: "parent",
         CONF_EMAIL: PARENT_EMAIL.upper(),
@@ -186,6 +189,7 @@ async def test_reconfigure_student_errors_then_success(
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
+    assert result.get("translation_domain") is None  # en.json's message
     assert student_entry.state is ConfigEntryState.LOADED
 
 
