@@ -52,6 +52,9 @@ TO_REDACT = {
     "title",
     "description",
     "description_html",
+    # An announcement's files: a letter's name and link can name a child or a trip.
+    "filename",
+    "url",
 }
 
 

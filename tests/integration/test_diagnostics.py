@@ -207,4 +207,5 @@ async def test_a_field_marked_safe_by_mistake_still_hides_what_a_child_did(
     assert detention["reason"] == detention["location"] == "**REDACTED**"
     lesson = next(iter(pupil["lessons"].values()))[0]
     assert lesson["room"] == "**REDACTED**"
+    assert "letter.pdf" not in text and "example.invalid/a/" not in text
     assert lesson["start"]  # marked safe, so shown
