@@ -1,6 +1,6 @@
 """The school-day card on a Thursday: the bell, a new point, a tick, the values.
 
-Every clock stands at Thursday 10 December 2026, 10:42:45 when the stack starts
+Every clock stands at Thursday 10 December 2026, 10:43:15 when the stack starts
 (card_stack.py), so the first test sees the lesson before 10:45 end at its bell.
 What the card shows is compared with what Home Assistant's entities say.
 """
@@ -32,7 +32,9 @@ from tests.browser.frontend import LONDON, api_of, settle, shoot, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
-THURSDAY = datetime(2026, 12, 10, 10, 42, 45, tzinfo=LONDON)
+# 105 s before the 10:45 bell: the stack takes 10 to 70 s to start and the
+# first test needs 20 s before the bell; the rest is waiting, so no more.
+THURSDAY = datetime(2026, 12, 10, 10, 43, 15, tzinfo=LONDON)
 PHONE = {"width": 390, "height": 844}
 ADA = "sensor.ada_example"
 # The card draws Home Assistant's updates at once; the machine may be busy.
