@@ -335,3 +335,89 @@ async def test_editor_saves_a_pupil(school: School) -> None:
         await open_dashboard(page, f"{school.stack.url}/card-day/day")
         await expect(page.locator("classcharts-card h2")).to_have_text("Ben Example")
         assert browser.errors == [], browser.failed
+
+
+async def test_timeline_marks_every_change_of_today(school: School) -> None:
+    """Each of today's timetable changes is on its lesson, not only the latest.
+
+    The event entity holds one change at a time; the card reads the others from
+    Home Assistant's history. Four changes are put in the entity's history as it
+    records them (a room changed twice, a teacher, a cancellation); last in this
+    module, as the cancelled lesson adds a row to the day.
+    """
+    entity_id = "event.ada_example_timetable_change"
+    async with api_of(school.stack) as api:
+        start = school.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        lessons = await api.get(
+            "/api/calendars/calendar.ada_example_timetable",
+            start=start.isoformat(),
+            end=(start + timedelta(days=1)).isoformat(),
+        )
+        maths, history = lessons[-2], lessons[-1]
+        today = school.now().date().isoformat()
+        music_start = start.replace(hour=14, minute=5)
+
+        def change(
+            kind: str, lesson: dict[str, Any], old: str | None
+        ) -> dict[str, Any]:
+            return {
+                "event_type": kind,
+                "date": today,
+                "lesson": lesson["summary"],
+                "start": lesson["start"]["dateTime"],
+                "end": lesson["end"]["dateTime"],
+                "room": lesson.get("location"),
+                "old": old,
+            }
+
+        music = {
+            "summary": "Music",
+            "start": {"dateTime": music_start.isoformat()},
+            "end": {"dateTime": (music_start + timedelta(hours=1)).isoformat()},
+            "location": "Hall",
+        }
+        fired = [
+            change("room_changed", maths, "M1"),
+            change("room_changed", maths, "M2"),
+            change("teacher_changed", history, "Mr Old"),
+            change("cancelled", music, None),
+        ]
+        for n, attributes in enumerate(fired):
+            await api.post(
+                f"/api/states/{entity_id}",
+                {
+                    "state": (school.now() + timedelta(seconds=n)).isoformat(),
+                    "attributes": {
+                        **attributes,
+                        "event_types": [a["event_type"] for a in fired],
+                    },
+                },
+            )
+
+        async def recorded() -> bool:
+            found = await api.get(
+                f"/api/history/period/{start.isoformat()}",
+                filter_entity_id=entity_id,
+                minimal_response="false",
+                significant_changes_only="false",
+            )
+            return bool(found) and len(found[0]) >= len(fired)
+
+        await wait_until("the recorder to write the changes", recorded, 60)
+    async with card_page(school) as browser:
+        page = browser.page
+        await open_card(page, school)
+        rows = page.locator("classcharts-card ol li")
+        await expect(rows).to_have_count(len(lessons) + 1)
+        maths_row = rows.filter(has_text=maths["summary"])
+        # The room before the first change, once.
+        await expect(maths_row.locator(".change")).to_have_text(
+            ["room changed from M1"]
+        )
+        await expect(
+            rows.filter(has_text=history["summary"]).locator(".change")
+        ).to_have_text(["teacher changed from Mr Old"])
+        cancelled = page.locator("classcharts-card li.cancelled")
+        await expect(cancelled).to_contain_text("Music")
+        await expect(cancelled.locator(".change")).to_have_text(["cancelled"])
+        assert browser.errors == [], browser.failed

@@ -37,6 +37,7 @@ const TEXTS = {
     cancelled: "cancelled",
     room_changed: "room changed from {old}",
     teacher_changed: "teacher changed from {old}",
+    time_changed: "moved from {old}",
     added: "added",
     homework: "Homework",
     overdue: "Overdue",
@@ -337,23 +338,47 @@ function defineElements() {
       // calendar for them costs ClassCharts nothing; ask again on a new day or a change.
       const key = `${calendar}|${localDay(now)}|${change?.state ?? ""}`;
       if (key === this._events.key) return;
-      this._events = { key, lessons: this._events.lessons, loaded: this._events.loaded };
+      this._events = { ...this._events, key };
       const start = new Date(now);
       start.setHours(0, 0, 0, 0);
       const end = addDays(start, 1);
       const path = `calendars/${calendar}?start=${encodeURIComponent(start.toISOString())}&end=${encodeURIComponent(end.toISOString())}`;
-      this._hass.callApi("GET", path).then(
-        (events) => {
+      Promise.all([
+        this._hass.callApi("GET", path),
+        this._changesSince(addDays(start, -1), change?.entity_id),
+      ]).then(
+        ([events, changes]) => {
           if (this._events.key !== key) return;
-          this._events = { key, lessons: events, loaded: true };
+          this._events = { key, lessons: events, changes, loaded: true };
           this._render();
         },
         () => {
           if (this._events.key !== key) return;
-          this._events = { key, lessons: [], loaded: false };
+          this._events = { key, lessons: [], changes: [], loaded: false };
           this._render();
         },
       );
+    }
+
+    // Every "Timetable change" the event entity fired since ``since``, oldest first,
+    // from Home Assistant's history (the entity itself keeps only the latest).
+    // Today's lessons are compared from the day before, so that is where to start.
+    // Without the history (no recorder) the entity's latest change is all there is.
+    async _changesSince(since, entityId) {
+      if (!entityId) return [];
+      try {
+        const history = await this._hass.connection.sendMessagePromise({
+          type: "history/history_during_period",
+          start_time: since.toISOString(),
+          entity_ids: [entityId],
+          minimal_response: false,
+          no_attributes: false,
+          significant_changes_only: false,
+        });
+        return (history[entityId] ?? []).map((s) => ({ state: s.s, ...s.a }));
+      } catch {
+        return [];
+      }
     }
 
     _timelineHtml(now) {
@@ -367,27 +392,29 @@ function defineElements() {
           end: e.end.dateTime,
           subject: e.summary,
           room: e.location ?? "",
-          note: "",
+          notes: new Map(),
           cancelled: false,
         }));
-      // The latest timetable change, where it is about today (the event entity keeps one).
+      // Every change of today's lessons; the entity's own state as well, which the
+      // recorder may not have written yet. One note per lesson and kind, saying
+      // what it was before the first change (what the morning's timetable said).
       const change = this._entity("event.timetable_change");
-      const a = change?.attributes ?? {};
-      if (usable(change) && a.date === today) {
-        const same = rows.find(
-          (r) => new Date(r.start).getTime() === new Date(a.start).getTime() && r.subject === a.lesson,
+      const changes = [...(this._events.changes ?? [])];
+      if (usable(change) && !changes.some((c) => c.state === change.state)) {
+        changes.push({ state: change.state, ...change.attributes });
+      }
+      for (const c of changes) {
+        if (!c.event_type || c.date !== today || !c.start) continue;
+        let row = rows.find(
+          (r) => new Date(r.start).getTime() === new Date(c.start).getTime() && r.subject === c.lesson,
         );
-        if (a.event_type === "cancelled") {
-          if (!same) {
-            rows.push({ start: a.start, end: a.end, subject: a.lesson, room: a.room ?? "", cancelled: true, note: say(hass, "cancelled") });
-          }
-        } else if (same && a.event_type === "room_changed") {
-          same.note = say(hass, "room_changed", { old: a.old });
-        } else if (same && a.event_type === "teacher_changed") {
-          same.note = say(hass, "teacher_changed", { old: a.old });
-        } else if (same && a.event_type === "added") {
-          same.note = say(hass, "added");
+        if (c.event_type === "cancelled") {
+          if (row) continue; // on again since: the calendar has it
+          row = { start: c.start, end: c.end, subject: c.lesson, room: c.room ?? "", notes: new Map(), cancelled: true };
+          rows.push(row);
         }
+        const note = this._changeNote(c);
+        if (row && note && !row.notes.has(c.event_type)) row.notes.set(c.event_type, note);
       }
       if (rows.length === 0) return "";
       rows.sort((x, y) => new Date(x.start) - new Date(y.start));
@@ -395,10 +422,28 @@ function defineElements() {
         const state =
           r.cancelled ? "cancelled" : new Date(r.end) <= now ? "past" : new Date(r.start) <= now ? "current" : "";
         const room = r.room ? ` · ${escape(r.room)}` : "";
-        const note = r.note ? ` <span class="change">${escape(r.note)}</span>` : "";
-        return `<li class="${state}"><span>${escape(timeOf(hass, r.start))}</span><span class="what">${escape(r.subject)}${room}${note}</span></li>`;
+        const notes = [...r.notes.values()].map((n) => ` <span class="change">${escape(n)}</span>`).join("");
+        return `<li class="${state}"><span>${escape(timeOf(hass, r.start))}</span><span class="what">${escape(r.subject)}${room}${notes}</span></li>`;
       });
       return `<h3>${escape(say(hass, "today"))}</h3><ol>${items.join("")}</ol>`;
+    }
+
+    _changeNote(change) {
+      const hass = this._hass;
+      switch (change.event_type) {
+        case "room_changed":
+          return say(hass, "room_changed", { old: change.old });
+        case "teacher_changed":
+          return say(hass, "teacher_changed", { old: change.old });
+        case "time_changed":
+          return say(hass, "time_changed", { old: change.old ? timeOf(hass, change.old) : "" });
+        case "cancelled":
+          return say(hass, "cancelled");
+        case "added":
+          return say(hass, "added");
+        default:
+          return null; // a kind this card does not know yet
+      }
     }
 
     // ---- homework, from the to-do list ---------------------------------------
