@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 import math
 import re
 from typing import Any
 from urllib.parse import urlparse
 
+import aiohttp
 from playwright.async_api import Page, Route, expect
 import pytest
 import pytest_socket
@@ -172,22 +173,32 @@ async def test_school_day_values(school: School) -> None:
             await expect(row).to_contain_text(
                 f"{datetime.fromisoformat(lesson['start']['dateTime']):%H:%M}"
             )
-        # Homework: every outstanding item due up to Sunday, in its group.
+        # Homework: every outstanding item due up to Sunday, each in its group.
         today = school.now().date()
         sunday = today + timedelta(days=6 - today.weekday())
-        due = [
-            i["summary"]
-            for i in items
-            if i["status"] == "needs_action" and i["due"] <= sunday.isoformat()
-        ]
-        listed = page.locator("classcharts-card .section-homework li")
-        await expect(listed).to_have_count(len(due))
-        tomorrow = (today + timedelta(days=1)).isoformat()
+
+        def group(due: date) -> str | None:
+            if due < today:
+                return "overdue"
+            if due == today:
+                return "due_today"
+            if due == today + timedelta(days=1):
+                return "tomorrow"
+            return "this_week" if due <= sunday else None
+
+        expected: dict[str, list[str]] = {}
         for item in items:
-            if item["status"] == "needs_action" and item["due"] == tomorrow:
-                await expect(
-                    page.locator("classcharts-card li.tomorrow")
-                ).to_contain_text(item["summary"])
+            name = group(date.fromisoformat(item["due"]))
+            if item["status"] == "needs_action" and name is not None:
+                expected.setdefault(name, []).append(item["summary"])
+        # The fake's week has something in every group: each boundary is seen.
+        assert set(expected) == {"overdue", "due_today", "tomorrow", "this_week"}
+        homework = page.locator("classcharts-card .section-homework")
+        await expect(homework.locator("li")).to_have_count(
+            sum(len(titles) for titles in expected.values())
+        )
+        for name, titles in expected.items():
+            await expect(homework.locator(f"li.{name}")).to_have_text(titles)
         await expect(
             page.locator("classcharts-card .section-detention")
         ).to_contain_text(
@@ -257,6 +268,35 @@ async def test_parent_sees_no_ticks(school: School) -> None:
             browser.page.locator("classcharts-card .section-homework")
         ).to_be_visible()
         assert await browser.page.locator("classcharts-card input").count() == 0
+        assert browser.errors == [], browser.failed
+
+
+async def test_sections_of_hidden_data_are_left_out(school: School) -> None:
+    """A section whose entities are gone is left out; the others stay.
+
+    What a school hiding detentions or behaviour leaves: no such entities. Ben's
+    next detention and positive points are taken out of Home Assistant's states
+    (they come back at the next poll).
+    """
+    token = school.stack.tokens["access_token"]
+    async with aiohttp.ClientSession() as session:
+        for entity_id in (
+            "sensor.ben_example_next_detention",
+            "sensor.ben_example_positive_points_today",
+        ):
+            async with session.delete(
+                f"{school.stack.url}/api/states/{entity_id}",
+                headers={"Authorization": f"Bearer {token}"},
+            ) as answer:
+                answer.raise_for_status()
+    async with card_page(school) as browser:
+        page = browser.page
+        await open_card(page, school, "Ben")
+        card = page.locator("classcharts-card")
+        await expect(card.locator(".section-homework")).to_be_visible()
+        await expect(card.locator(".section-tomorrow")).to_be_visible()
+        await expect(card.locator(".section-detention")).to_have_count(0)
+        await expect(card.locator(".section-points")).to_have_count(0)
         assert browser.errors == [], browser.failed
 
 
