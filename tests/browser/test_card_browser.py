@@ -355,6 +355,10 @@ async def test_editor_saves_a_pupil(school: School) -> None:
         await expect(dialog.locator("classcharts-card h2")).to_have_text("Ben Example")
         await dialog.get_by_role("button", name="Save").click()
         await expect(dialog).to_be_hidden()
+        # A closing dialog goes back in the page's history (the browser's Back
+        # button closes dialogs); a new load started meanwhile is aborted.
+        await page.wait_for_function("() => !history.state?.dialog")
+        await settle(page)
 
         async with api_of(school.stack) as api:
             stored = await api.ws({"type": "lovelace/config", "url_path": "card-day"})
