@@ -385,9 +385,10 @@ async def test_timeline_marks_every_change_of_today(school: School) -> None:
     """Each of today's timetable changes is on its lesson, not only the latest.
 
     The event entity holds one change at a time; the card reads the others from
-    Home Assistant's history. Four changes are put in the entity's history as it
-    records them (a room changed twice, a teacher, a cancellation); last in this
-    module, as the cancelled lesson adds a row to the day.
+    Home Assistant's history. Five changes are put in the entity's history as it
+    records them (a room changed twice and a teacher on one lesson, a teacher on
+    another, a cancellation); last in this module, as the cancelled lesson adds
+    a row to the day.
     """
     entity_id = "event.ada_example_timetable_change"
     async with api_of(school.stack) as api:
@@ -423,6 +424,7 @@ async def test_timeline_marks_every_change_of_today(school: School) -> None:
         fired = [
             change("room_changed", maths, "M1"),
             change("room_changed", maths, "M2"),
+            change("teacher_changed", maths, "Ms Old"),
             change("teacher_changed", history, "Mr Old"),
             change("cancelled", music, None),
         ]
@@ -454,9 +456,9 @@ async def test_timeline_marks_every_change_of_today(school: School) -> None:
         rows = page.locator("classcharts-card ol li")
         await expect(rows).to_have_count(len(lessons) + 1)
         maths_row = rows.filter(has_text=maths["summary"])
-        # The room before the first change, once.
+        # The room before the first change, once; and the teacher, in one note.
         await expect(maths_row.locator(".change")).to_have_text(
-            ["room changed from M1"]
+            ["room changed from M1; teacher changed from Ms Old"]
         )
         await expect(
             rows.filter(has_text=history["summary"]).locator(".change")

@@ -158,7 +158,8 @@ const STYLE = `
   ol li.current { font-weight: 600; color: var(--primary-color); }
   ol li.past { color: var(--secondary-text-color); }
   ol li.cancelled .what { text-decoration: line-through; }
-  .change { color: var(--warning-color, #b26a00); font-size: 0.9em; }
+  /* inline-block: a cancelled lesson's line-through does not cross out its note */
+  .change { display: inline-block; color: var(--warning-color, #b26a00); font-size: 0.9em; }
   ul { list-style: none; margin: 0; padding: 0; }
   ul li { display: flex; gap: 8px; align-items: center; padding: 2px 0; color: var(--primary-text-color); }
   ul li.overdue { color: var(--error-color, #b00020); }
@@ -422,7 +423,7 @@ function defineElements() {
         const state =
           r.cancelled ? "cancelled" : new Date(r.end) <= now ? "past" : new Date(r.start) <= now ? "current" : "";
         const room = r.room ? ` · ${escape(r.room)}` : "";
-        const notes = [...r.notes.values()].map((n) => ` <span class="change">${escape(n)}</span>`).join("");
+        const notes = r.notes.size ? ` <span class="change">${escape([...r.notes.values()].join("; "))}</span>` : "";
         return `<li class="${state}"><span>${escape(timeOf(hass, r.start))}</span><span class="what">${escape(r.subject)}${room}${notes}</span></li>`;
       });
       return `<h3>${escape(say(hass, "today"))}</h3><ol>${items.join("")}</ol>`;
