@@ -18,7 +18,6 @@ import pytest_socket
 from tests.browser.card_stack import (
     CARD,
     School,
-    card_browser_tests,
     card_page,
     open_dashboard,
     save_dashboard,
@@ -26,7 +25,7 @@ from tests.browser.card_stack import (
 )
 from tests.browser.frontend import LONDON
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(300), card_browser_tests]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 SLOW_MS = 60_000
 
