@@ -200,3 +200,16 @@ async def test_attendance_percentage_bounds(
     )
     await setup_entry(hass_london, student_entry)
     assert hass_london.states.get(PERCENT).state == shown
+
+
+async def test_a_day_of_many_registers_lists_twelve_marks(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A school marking every lesson (15 registers today) shows 12: the recorder's
+    attributes stay bounded; the state still follows the day's marks."""
+    for period in range(1, 16):
+        fake.set_attendance_mark(STUDENT_ID, TODAY, f"Period {period}", "present")
+    await setup_entry(hass_london, student_entry)
+    marks = hass_london.states.get(TODAY_SENSOR).attributes["marks"]
+    assert len(marks) == 12
+    assert len({m["session"] for m in marks}) == 12
