@@ -333,3 +333,30 @@ async def test_other_activity_is_not_a_behaviour_point(
         ("positive", "Great answer")
     ]
     assert hass_london.states.get(today).state == negative
+
+
+async def test_two_items_of_one_poll_change_the_state_twice(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two homeworks found by one poll (the clock standing still) give two event
+    times, a millisecond apart: a trigger on the state sees both."""
+    await setup_entry(hass_london, student_entry)
+    times: list[str] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        if new is not None and (old is None or old.state != new.state):
+            times.append(new.state)
+
+    async_track_state_change_event(hass_london, [HOMEWORK], _changed)
+    for title in ("Volcano model", "River study"):
+        fake.add_homework(STUDENT_ID, title=title, due_date=date(2026, 12, 1))
+    for _ in range(13):  # homework is read every 2 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(times) == 2
+    first, second = (datetime.fromisoformat(t) for t in times)
+    assert second - first >= timedelta(milliseconds=1)

@@ -3,7 +3,7 @@ school-year totals that equal what a fresh set-up would show at that moment."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -213,6 +213,40 @@ async def test_year_totals_start_at_zero_on_1_september(
         assert fake.api_requests("behaviour") == []
         state = hass.states.get("sensor.ada_example_positive_points_this_school_year")
         assert state.state == "0"
+    finally:
+        await hass.config_entries.async_unload(student_entry.entry_id)
+        await fake.stop()
+
+
+@pytest.mark.parametrize(
+    ("today", "point_day"),
+    [
+        # The second day of the year: the first day's points are asked for.
+        (date(2026, 9, 2), date(2026, 9, 1)),
+        # August is still last school year (it began on 1 September 2025).
+        (date(2026, 8, 20), date(2026, 7, 10)),
+    ],
+)
+async def test_year_totals_count_the_school_years_earlier_days(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    today: date,
+    point_day: date,
+) -> None:
+    """A point given earlier this school year counts in its totals."""
+    await hass.config.async_set_time_zone("Europe/London")
+    fake = FakeClassCharts(today=today)
+    fake.pupils[STUDENT_ID].activity.clear()
+    fake.add_behaviour_point(
+        STUDENT_ID, timestamp=datetime.combine(point_day, time(10, 0), LONDON)
+    )
+    monkeypatch.setenv("CLASSCHARTS_BASE_URL", await fake.start())
+    try:
+        freezer.move_to(datetime.combine(today, time(7, 0), LONDON))
+        await setup_entry(hass, student_entry)
+        assert year_totals(hass) == ["1", "0", "1"]
     finally:
         await hass.config_entries.async_unload(student_entry.entry_id)
         await fake.stop()
