@@ -213,3 +213,20 @@ async def test_a_day_of_many_registers_lists_twelve_marks(
     marks = hass_london.states.get(TODAY_SENSOR).attributes["marks"]
     assert len(marks) == 12
     assert len({m["session"] for m in marks}) == 12
+
+
+async def test_a_register_corrected_for_last_week_fires_nothing(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A mark the school adds after set-up for a day before it is no news; a
+    mark of today read in the same poll is."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, MARK_EVENT)
+    fake.set_attendance_mark(STUDENT_ID, TODAY - timedelta(days=6), "AM", "absent")
+    fake.set_attendance_mark(STUDENT_ID, TODAY, "PM", "absent")
+    for _ in range(30):  # past the 14:00 read
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(f["date"], f["session"]) for f in fired] == [(TODAY.isoformat(), "PM")]

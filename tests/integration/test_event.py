@@ -360,3 +360,32 @@ async def test_two_items_of_one_poll_change_the_state_twice(
     assert len(times) == 2
     first, second = (datetime.fromisoformat(t) for t in times)
     assert second - first >= timedelta(milliseconds=1)
+
+
+async def test_announcements_of_one_poll_fire_in_the_order_sent(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two announcements found by one poll fire oldest first by when they were
+    sent, even when the later one has the smaller id (drafted first)."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, "event.ada_example_announcement")
+    announcements = fake.pupils[STUDENT_ID].announcements
+    for number, title, sent in (
+        (990098, "Sent second", "2026-11-24T10:06:00+00:00"),
+        (990099, "Sent first", "2026-11-24T10:05:00+00:00"),
+    ):
+        announcements.append(
+            {
+                **announcements[0],
+                "id": number,
+                "title": title,
+                "state": None,
+                "timestamp": sent,
+            }
+        )
+    for _ in range(19):  # announcements are read every 3 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [a["title"] for a in fired] == ["Sent first", "Sent second"]
