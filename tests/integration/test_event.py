@@ -389,3 +389,30 @@ async def test_announcements_of_one_poll_fire_in_the_order_sent(
     for _ in range(19):  # announcements are read every 3 hours in school
         await advance(hass_london, freezer, timedelta(minutes=10))
     assert [a["title"] for a in fired] == ["Sent first", "Sent second"]
+
+
+async def test_a_point_of_last_evening_fires_after_a_night_switched_off(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant off from Tuesday morning to Wednesday morning, ClassCharts
+    up: the point given on Tuesday evening fires at the restart (the read
+    reaches back to the newest point announced, not only to midnight)."""
+    only_points_until(fake, NOW)
+    await setup_entry(hass_london, student_entry)
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="Morning", timestamp=NOW + timedelta(minutes=5)
+    )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert await hass_london.config_entries.async_unload(student_entry.entry_id)
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="Evening club", timestamp=NOW + timedelta(hours=7)
+    )
+    await advance(hass_london, freezer, timedelta(hours=23))  # Wednesday 09:10
+    fired = record(hass_london, POINTS)
+    assert await hass_london.config_entries.async_setup(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [f["reason"] for f in fired] == ["Evening club"]
