@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass.school.datasets import KEEP_LAST_VALUE, Dataset
-from tests.conftest import LONDON, advance, setup_entry
+from tests.conftest import LONDON, advance, only_points_until, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 FOREVER = 100_000
@@ -250,3 +250,26 @@ async def test_year_totals_count_the_school_years_earlier_days(
     finally:
         await hass.config_entries.async_unload(student_entry.entry_id)
         await fake.stop()
+
+
+async def test_a_day_of_more_points_than_the_feed_lists_shows_no_total(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """45 points today, and the feed lists 40 (20 pages of 2): today's and the
+    year's totals are unknown, never a count that misses points."""
+    fake.activity_page_size = 2
+    monkeypatch.setattr(
+        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", 2
+    )
+    only_points_until(fake, datetime(2026, 11, 24, 0, 0, tzinfo=LONDON))
+    for minute in range(45):
+        fake.add_behaviour_point(
+            STUDENT_ID, timestamp=datetime(2026, 11, 24, 8, minute, tzinfo=LONDON)
+        )
+    await setup_entry(hass_london, student_entry)
+    assert year_totals(hass_london) == [STATE_UNKNOWN] * 3
+    today = value(hass_london, "sensor.ada_example_positive_points_today")
+    assert today == STATE_UNKNOWN
