@@ -215,4 +215,9 @@ async def test_a_field_marked_safe_by_mistake_still_hides_what_a_child_did(
     [award] = pupil["datasets"]["badges"]["value"][0]["awards"]
     assert award["badge"] == award["reason"] == "**REDACTED**"
     assert "Star Reader" not in text
+    # What a homework asks and how it was marked; a teacher's note on a lesson.
+    for words in ("Do it", "7/10", "Bring atlas"):
+        assert words not in text, words
+    homework = pupil["datasets"]["homework"]["value"][0]
+    assert homework["subject"] == homework["description"] == "**REDACTED**"
     assert lesson["start"]  # marked safe, so shown
