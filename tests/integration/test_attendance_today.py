@@ -200,3 +200,33 @@ async def test_attendance_percentage_bounds(
     )
     await setup_entry(hass_london, student_entry)
     assert hass_london.states.get(PERCENT).state == shown
+
+
+async def test_a_day_of_many_registers_lists_twelve_marks(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A school marking every lesson (15 registers today) shows 12: the recorder's
+    attributes stay bounded; the state still follows the day's marks."""
+    for period in range(1, 16):
+        fake.set_attendance_mark(STUDENT_ID, TODAY, f"Period {period}", "present")
+    await setup_entry(hass_london, student_entry)
+    marks = hass_london.states.get(TODAY_SENSOR).attributes["marks"]
+    assert len(marks) == 12
+    assert len({m["session"] for m in marks}) == 12
+
+
+async def test_a_register_corrected_for_last_week_fires_nothing(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A mark the school adds after set-up for a day before it is no news; a
+    mark of today read in the same poll is."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, MARK_EVENT)
+    fake.set_attendance_mark(STUDENT_ID, TODAY - timedelta(days=6), "AM", "absent")
+    fake.set_attendance_mark(STUDENT_ID, TODAY, "PM", "absent")
+    for _ in range(30):  # past the 14:00 read
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [(f["date"], f["session"]) for f in fired] == [(TODAY.isoformat(), "PM")]

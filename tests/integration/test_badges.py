@@ -104,3 +104,29 @@ async def test_the_count_reads_as_english(
     state = hass_london.states.get(BADGES)
     assert state.state == "1"
     assert ATTR_UNIT_OF_MEASUREMENT not in state.attributes
+
+
+async def test_a_badge_of_the_day_is_read_again_after_six_in_the_evening(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Badges are read at the day's first poll and again at the first poll after
+    18:00: an award given at 11:00 fires then (18:40 here: after school a poll
+    every 2 hours, from 16:40), not at 20:40."""
+    badges = fake.pupils[STUDENT_ID].badges
+    badges.append(badge(31002, "Helping Hand"))
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, EARNED)
+    badges[1]["pupil_badges"].append(bare_award("2026-11-24T11:00:00+00:00", "Kind"))
+    seen: dict[str, int] = {}
+    freezer.move_to(datetime(2026, 11, 24, 16, 30, tzinfo=LONDON))
+    while datetime.now(LONDON) < datetime(2026, 11, 24, 19, 0, tzinfo=LONDON):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+        seen[datetime.now(LONDON).strftime("%H:%M")] = len(fired)
+    assert {moment: count for moment, count in seen.items() if count} == {
+        "18:40": 1,
+        "18:50": 1,
+        "19:00": 1,
+    }

@@ -207,5 +207,17 @@ async def test_a_field_marked_safe_by_mistake_still_hides_what_a_child_did(
     assert detention["reason"] == detention["location"] == "**REDACTED**"
     lesson = next(iter(pupil["lessons"].values()))[0]
     assert lesson["room"] == "**REDACTED**"
-    assert "letter.pdf" not in text and "example.invalid/a/" not in text
+    assert "letter.pdf" not in text
+    assert "example.invalid/a/" not in text
+    # A lesson's period name ("1Tue:1") says which class the child is in.
+    assert lesson["period_name"] == "**REDACTED**"
+    # A badge's name is repeated by each of its awards.
+    [award] = pupil["datasets"]["badges"]["value"][0]["awards"]
+    assert award["badge"] == award["reason"] == "**REDACTED**"
+    assert "Star Reader" not in text
+    # What a homework asks and how it was marked; a teacher's note on a lesson.
+    for words in ("Do it", "7/10", "Bring atlas"):
+        assert words not in text, words
+    homework = pupil["datasets"]["homework"]["value"][0]
+    assert homework["subject"] == homework["description"] == "**REDACTED**"
     assert lesson["start"]  # marked safe, so shown

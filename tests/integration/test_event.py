@@ -333,3 +333,86 @@ async def test_other_activity_is_not_a_behaviour_point(
         ("positive", "Great answer")
     ]
     assert hass_london.states.get(today).state == negative
+
+
+async def test_two_items_of_one_poll_change_the_state_twice(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two homeworks found by one poll (the clock standing still) give two event
+    times, a millisecond apart: a trigger on the state sees both."""
+    await setup_entry(hass_london, student_entry)
+    times: list[str] = []
+
+    @callback
+    def _changed(event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        if new is not None and (old is None or old.state != new.state):
+            times.append(new.state)
+
+    async_track_state_change_event(hass_london, [HOMEWORK], _changed)
+    for title in ("Volcano model", "River study"):
+        fake.add_homework(STUDENT_ID, title=title, due_date=date(2026, 12, 1))
+    for _ in range(13):  # homework is read every 2 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(times) == 2
+    first, second = (datetime.fromisoformat(t) for t in times)
+    assert second - first >= timedelta(milliseconds=1)
+
+
+async def test_announcements_of_one_poll_fire_in_the_order_sent(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Two announcements found by one poll fire oldest first by when they were
+    sent, even when the later one has the smaller id (drafted first)."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, "event.ada_example_announcement")
+    announcements = fake.pupils[STUDENT_ID].announcements
+    for number, title, sent in (
+        (990098, "Sent second", "2026-11-24T10:06:00+00:00"),
+        (990099, "Sent first", "2026-11-24T10:05:00+00:00"),
+    ):
+        announcements.append(
+            {
+                **announcements[0],
+                "id": number,
+                "title": title,
+                "state": None,
+                "timestamp": sent,
+            }
+        )
+    for _ in range(19):  # announcements are read every 3 hours in school
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [a["title"] for a in fired] == ["Sent first", "Sent second"]
+
+
+async def test_a_point_of_last_evening_fires_after_a_night_switched_off(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Home Assistant off from Tuesday morning to Wednesday morning, ClassCharts
+    up: the point given on Tuesday evening fires at the restart (the read
+    reaches back to the newest point announced, not only to midnight)."""
+    only_points_until(fake, NOW)
+    await setup_entry(hass_london, student_entry)
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="Morning", timestamp=NOW + timedelta(minutes=5)
+    )
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert await hass_london.config_entries.async_unload(student_entry.entry_id)
+    fake.add_behaviour_point(
+        STUDENT_ID, reason="Evening club", timestamp=NOW + timedelta(hours=7)
+    )
+    await advance(hass_london, freezer, timedelta(hours=23))  # Wednesday 09:10
+    fired = record(hass_london, POINTS)
+    assert await hass_london.config_entries.async_setup(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert [f["reason"] for f in fired] == ["Evening club"]

@@ -3,16 +3,16 @@ school-year totals that equal what a fresh set-up would show at that moment."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass.school.datasets import KEEP_LAST_VALUE, Dataset
-from tests.conftest import LONDON, advance, setup_entry
+from tests.conftest import LONDON, advance, only_points_until, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 FOREVER = 100_000
@@ -216,3 +216,60 @@ async def test_year_totals_start_at_zero_on_1_september(
     finally:
         await hass.config_entries.async_unload(student_entry.entry_id)
         await fake.stop()
+
+
+@pytest.mark.parametrize(
+    ("today", "point_day"),
+    [
+        # The second day of the year: the first day's points are asked for.
+        (date(2026, 9, 2), date(2026, 9, 1)),
+        # August is still last school year (it began on 1 September 2025).
+        (date(2026, 8, 20), date(2026, 7, 10)),
+    ],
+)
+async def test_year_totals_count_the_school_years_earlier_days(
+    hass: HomeAssistant,
+    student_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    today: date,
+    point_day: date,
+) -> None:
+    """A point given earlier this school year counts in its totals."""
+    await hass.config.async_set_time_zone("Europe/London")
+    fake = FakeClassCharts(today=today)
+    fake.pupils[STUDENT_ID].activity.clear()
+    fake.add_behaviour_point(
+        STUDENT_ID, timestamp=datetime.combine(point_day, time(10, 0), LONDON)
+    )
+    monkeypatch.setenv("CLASSCHARTS_BASE_URL", await fake.start())
+    try:
+        freezer.move_to(datetime.combine(today, time(7, 0), LONDON))
+        await setup_entry(hass, student_entry)
+        assert year_totals(hass) == ["1", "0", "1"]
+    finally:
+        await hass.config_entries.async_unload(student_entry.entry_id)
+        await fake.stop()
+
+
+async def test_a_day_of_more_points_than_the_feed_lists_shows_no_total(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """45 points today, and the feed lists 40 (20 pages of 2): today's and the
+    year's totals are unknown, never a count that misses points."""
+    fake.activity_page_size = 2
+    monkeypatch.setattr(
+        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", 2
+    )
+    only_points_until(fake, datetime(2026, 11, 24, 0, 0, tzinfo=LONDON))
+    for minute in range(45):
+        fake.add_behaviour_point(
+            STUDENT_ID, timestamp=datetime(2026, 11, 24, 8, minute, tzinfo=LONDON)
+        )
+    await setup_entry(hass_london, student_entry)
+    assert year_totals(hass_london) == [STATE_UNKNOWN] * 3
+    today = value(hass_london, "sensor.ada_example_positive_points_today")
+    assert today == STATE_UNKNOWN

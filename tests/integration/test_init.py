@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass.const import CONF_EXCLUDED_PUPILS, DOMAIN
-from tests.conftest import advance, logged_tracebacks, setup_entry
+from tests.conftest import LONDON, advance, logged_tracebacks, setup_entry
 from tests.fake_server import CHILD_IDS, PARENT_EMAIL, FakeClassCharts
 
 NEXT_LESSON = "sensor.ada_example_next_lesson"
@@ -172,3 +172,23 @@ async def test_hidden_features_have_no_entities(
     assert hass_london.states.get("sensor.ben_example_attendance") is None
     # Parents never see a reward balance (the shop is a student feature).
     assert hass_london.states.get("sensor.ada_example_reward_balance") is None
+
+
+async def test_a_new_child_appears_the_same_school_day(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The list of children is read again at the first poll 6 hours after the
+    last (set-up at 10:00; polls at 16:20 after school): Ben, added at 10:05,
+    is there by 16:30, not only the next morning."""
+    fake.parent_children = [CHILD_IDS[0]]
+    await setup_entry(hass_london, parent_entry)
+    fake.parent_children = list(CHILD_IDS)
+    shown: dict[str, bool] = {}
+    while datetime.now(LONDON) < datetime(2026, 11, 24, 16, 30, tzinfo=LONDON):
+        await advance(hass_london, freezer, timedelta(minutes=10))
+        state = hass_london.states.get("sensor.ben_example_next_lesson")
+        shown[datetime.now(LONDON).strftime("%H:%M")] = state is not None
+    assert [moment for moment, there in shown.items() if there] == ["16:20", "16:30"]

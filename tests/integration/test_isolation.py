@@ -196,3 +196,22 @@ async def test_a_failing_timetable_never_slows_the_polls_that_refetch_it(
     fake.clear_failures()
     await advance(hass_london, freezer, timedelta(minutes=10))
     assert hass_london.states.get(CURRENT_LESSON).state == "English"
+
+
+@pytest.mark.parametrize(("due", "shown"), [("2099-12-31", "7"), ("2100-01-01", "6")])
+async def test_homework_due_from_2100_on_is_dropped(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    due: str,
+    shown: str,
+) -> None:
+    """A date no school means (from 2100) is dropped even when it parses; the
+    last day of 2099 is still a date."""
+    answer = body(fake, homeworks, **{"from": "2026-10-01", "to": "2027-03-01"})
+    far = dict(answer["data"][0])
+    far.update(id=1, due_date=due, issue_date="2026-11-20")
+    answer["data"].append(far)
+    fake.set_response("homeworks", answer, times=None)
+    await setup_entry(hass_london, student_entry)
+    assert hass_london.states.get("todo.ada_example_homework").state == shown

@@ -431,3 +431,51 @@ async def test_an_unloaded_entry_is_not_asked(
     error, answer = await ask(hass_london, "school_day", pupil="Ben")
     assert error
     assert answer["known_pupils"] == ["Ada Example"]
+
+
+async def test_the_longest_ranges_are_answered(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """92 days of homework and 366 of points are answered, not refused."""
+    await setup_entry(hass_london, student_entry)
+    error, answer = await ask(
+        hass_london, "homework", pupil="Ada", start_date="today", end_date="2027-02-23"
+    )
+    assert not error
+    assert answer["end_date"] == "2027-02-23"
+    error, answer = await ask(
+        hass_london,
+        "behaviour",
+        pupil="Ada",
+        start_date="2025-11-25",
+        end_date="2026-11-25",
+    )
+    assert not error
+    assert answer["start_date"] == "2025-11-25"
+
+
+async def test_homework_done_is_listed_only_when_all_is_asked(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Ticked homework is left out by default and listed, as done, with "all"."""
+    homework = next(
+        h for h in fake.pupils[STUDENT_ID].homeworks if h.title == "Poem annotation"
+    )
+    homework.ticked = True
+    await setup_entry(hass_london, student_entry)
+    _, outstanding = await ask(hass_london, "homework", pupil="Ada")
+    assert "Poem annotation" not in [h["title"] for h in outstanding["homework"]]
+    _, every = await ask(hass_london, "homework", pupil="Ada", status="all")
+    done = {h["title"]: h["done"] for h in every["homework"]}
+    assert done["Poem annotation"] is True
+
+
+async def test_homework_due_on_a_day_is_in_the_order_it_was_set(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Two homeworks due today: the one set first comes first."""
+    fake.add_homework(STUDENT_ID, title="Volcano model", due_date=date(2026, 11, 24))
+    await setup_entry(hass_london, student_entry)
+    _, answer = await ask(hass_london, "school_day", pupil="Ada")
+    titles = [h["title"] for h in answer["homework_due"]]
+    assert titles == ["Algebra starter", "Volcano model"]

@@ -258,3 +258,22 @@ def test_homework_almost_two_hours_old_is_due_in_school_hours() -> None:
     assert not is_due(
         Dataset.HOMEWORK, Mode.SCHOOL, NOW, NOW - early + timedelta(seconds=1)
     )
+
+
+async def test_after_nine_in_the_evening_polls_are_six_hours_apart(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Set up at 21:30 (quiet hours from 21:00): the next poll is at 03:30,
+    then 06:00 as the day begins; none at 23:30."""
+    freezer.move_to(datetime(2026, 11, 24, 21, 30, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    polls = []
+    for _ in range(9 * 60):
+        fake.clear_requests()
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        if any(r.path.endswith("/login") for r in fake.requests):
+            polls.append(datetime.now(LONDON).strftime("%H:%M"))
+    assert polls == ["03:30", "06:00"]

@@ -300,3 +300,33 @@ async def test_only_web_links_are_an_announcements_attachments(
         {"name": "menu.pdf", "url": "http://example.invalid/menu.pdf"},
         {"name": "kit.pdf", "url": "HTTPS://example.invalid/b/kit.pdf"},
     ]
+
+
+async def test_an_announcement_lists_ten_of_its_files(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A letter with 12 files: the event and the sensor list the first 10."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, ANNOUNCEMENT)
+    template = fake.pupils[STUDENT_ID].announcements[1]
+    files = [
+        {"filename": f"page{n}.pdf", "url": f"https://example.invalid/p/{n}.pdf"}
+        for n in range(1, 13)
+    ]
+    fake.pupils[STUDENT_ID].announcements.append(
+        {
+            **template,
+            "id": 990012,
+            "timestamp": (NOW + timedelta(minutes=5)).isoformat(),
+            "attachments": files,
+        }
+    )
+    await advance(hass_london, freezer, timedelta(hours=3, minutes=10))
+    [event] = fired
+    expected = [f"page{n}.pdf" for n in range(1, 11)]
+    assert [a["name"] for a in event["attachments"]] == expected
+    sensor = hass_london.states.get(UNREAD).attributes
+    assert [a["name"] for a in sensor["attachments"]] == expected

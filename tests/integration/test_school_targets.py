@@ -144,3 +144,23 @@ async def test_targets_unavailable_when_never_read(
     await setup_entry(hass_london, student_entry)
     assert hass_london.states.get(TARGETS).state == STATE_UNAVAILABLE
     assert hass_london.states.get(REWARDS).state == "42"
+
+
+async def test_a_long_target_value_is_cut_at_100_characters(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A value of 100 characters shows whole; a longer one shows its first part,
+    100 characters in all (the name is cut at 50 the same way)."""
+    fields = [
+        field(1, "Exactly", "v" * 100),
+        field(2, "Longer", "w" * 101),
+        field(3, "n" * 51, "short"),
+    ]
+    fake.pupils[STUDENT_ID].custom_fields = {"note": "", "fields": fields}
+    await setup_entry(hass_london, student_entry)
+    targets = hass_london.states.get(TARGETS).attributes["targets"]
+    assert targets["Exactly"] == "v" * 100
+    assert len(targets["Longer"]) == 100
+    assert targets["Longer"].startswith("w" * 99)
+    [long_name] = [name for name in targets if name.startswith("n")]
+    assert len(long_name) == 50

@@ -393,3 +393,25 @@ async def test_a_slot_that_is_not_one_for_one_fires_no_time_change(
     await run_until(hass_london, freezer, "13:00")
     assert sorted(kinds(fired)) == expected
     assert {f["lesson"] for f in fired} == {"Robotics"}
+
+
+async def test_a_day_that_loses_its_lessons_is_read_again_five_minutes_later(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    script: TimetableScript,
+) -> None:
+    """The read at 13:00 that loses the day is confirmed at 13:05, not at the
+    next 10-minute poll: the cancellations fire then."""
+    await setup_entry(hass_london, student_entry)
+    fired = record(hass_london, CHANGE)
+    script.always[TUESDAY] = empty
+    await run_until(hass_london, freezer, "13:00")
+    assert fired == []
+    seen: dict[str, int] = {}
+    for _ in range(10):
+        await advance(hass_london, freezer, timedelta(minutes=1))
+        seen[datetime.now(LONDON).strftime("%H:%M")] = len(fired)
+    assert next(moment for moment, count in seen.items() if count) == "13:05"
+    assert seen["13:05"] == 6

@@ -197,3 +197,18 @@ async def test_a_failed_tick_says_what_went_wrong(
     fake.fail_next(count=1, path_contains="homeworkticked", **failure)
     with pytest.raises(HomeAssistantError, match=message):
         await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+
+
+async def test_homework_completed_by_teacher_can_be_saved_as_completed(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """Saving a teacher-completed homework as it is (the dialog's Save) is no
+    error: only unticking it is refused; it stays completed."""
+    homework = next(
+        h for h in fake.pupils[STUDENT_ID].homeworks if h.title == "Revision"
+    )
+    homework.state = "completed"
+    await setup_entry(hass_london, student_entry)
+    await set_status(hass_london, TODO, "Geography: Revision", "completed")
+    [item] = [i for i in await items(hass_london, TODO) if i["uid"] == str(homework.id)]
+    assert item["status"] == "completed"

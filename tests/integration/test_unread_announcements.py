@@ -73,3 +73,33 @@ async def test_many_long_titles_stay_within_the_recorder_limit(
         assert len(item["teacher"]) <= 60
     size = len(json.dumps(dict(state.attributes), cls=JSONEncoder).encode())
     assert size < RECORDER_ATTRIBUTES_MAX
+
+
+async def test_the_newest_is_the_latest_sent_whatever_its_id(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """The sensor's title and date are the latest sent, though an older one
+    (set up earlier, sent later) has the larger id."""
+    fake.pupils[STUDENT_ID].announcements = [
+        announcement(2, "Sent on the 10th", "Mr A Example", 10),
+        announcement(1, "Sent on the 20th", "Mr B Example", 20),
+    ]
+    await setup_entry(hass_london, student_entry)
+    state = hass_london.states.get(UNREAD)
+    assert state.attributes["title"] == "Sent on the 20th"
+    assert state.attributes["date"] == "2026-11-20T09:00:00+00:00"
+
+
+async def test_a_title_of_120_characters_is_listed_whole(
+    hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """120 characters show whole; 121 show 119 and an ellipsis (120 in all)."""
+    fake.pupils[STUDENT_ID].announcements = [
+        announcement(1, "a" * 120, "Mr A Example", 10),
+        announcement(2, "b" * 121, "Mr B Example", 11),
+    ]
+    await setup_entry(hass_london, student_entry)
+    titles = [
+        a["title"] for a in hass_london.states.get(UNREAD).attributes["announcements"]
+    ]
+    assert titles == ["b" * 119 + "…", "a" * 120]
