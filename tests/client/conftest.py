@@ -59,7 +59,8 @@ def small_pages(
     """Activity pages of ``size`` items, on the fake and in the client alike."""
     fake.activity_page_size = size
     monkeypatch.setattr(
-        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", size
+        "custom_components.classcharts_hass.client.activity_calls.ACTIVITY_PAGE_SIZE",
+        size,
     )
 
 

@@ -12,7 +12,7 @@ from custom_components.classcharts_hass.client import (
     ClassChartsLimitError,
     ClassChartsResponseError,
 )
-from custom_components.classcharts_hass.client.client import (
+from custom_components.classcharts_hass.client.activity_calls import (
     MAX_ACTIVITY_PAGES,
 )
 from tests.conftest import TODAY

@@ -262,7 +262,7 @@ async def test_a_day_of_more_points_than_the_feed_lists_shows_no_total(
     year's totals are unknown, never a count that misses points."""
     fake.activity_page_size = 2
     monkeypatch.setattr(
-        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", 2
+        "custom_components.classcharts_hass.client.activity_calls.ACTIVITY_PAGE_SIZE", 2
     )
     only_points_until(fake, datetime(2026, 11, 24, 0, 0, tzinfo=LONDON))
     for minute in range(45):

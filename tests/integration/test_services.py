@@ -183,7 +183,7 @@ async def test_get_behaviour_says_when_the_points_are_cut(
     # 20 pages hold 40 of the year's ~120 points (the client stops on a short page).
     fake.activity_page_size = 2
     monkeypatch.setattr(
-        "custom_components.classcharts_hass.client.client.ACTIVITY_PAGE_SIZE", 2
+        "custom_components.classcharts_hass.client.activity_calls.ACTIVITY_PAGE_SIZE", 2
     )
     result = await call(hass_london, "get_behaviour", pupil=ada)
     assert result["points_complete"] is False

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
-from functools import cache
-import logging
-from typing import TYPE_CHECKING, Any, Final
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
+from typing import Any, Final
 
+from .activity_calls import ActivityCalls
 from .announcements import Announcement
 from .boundary import guarded
 from .exceptions import (
@@ -19,8 +17,6 @@ from .exceptions import (
 )
 from .models import (
     AccountType,
-    ActivityItem,
-    ActivityPage,
     Badge,
     BehaviourSummary,
     CustomField,
@@ -28,7 +24,6 @@ from .models import (
     Homework,
     Lesson,
     ParentBehaviour,
-    Pupil,
     Reward,
     RewardShop,
     custom_field_items,
@@ -36,149 +31,13 @@ from .models import (
     sort_lessons,
 )
 from .parse import JSONObject, as_list
-from .records import RecordCalls
-from .session import HTTPStatusError
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-_LOGGER = logging.getLogger(__name__)
 
 TIMETABLE_CONCURRENCY: Final = 4
 MAX_TIMETABLE_DAYS: Final = 93
-MAX_ACTIVITY_PAGES: Final = 20
-# ClassCharts sends up to this many activity items a page; fewer means the last.
-ACTIVITY_PAGE_SIZE: Final = 50
-_DEFAULT_ZONE: Final = "Europe/London"
-# A refused method: the pupil list is fetched the other way (POST or GET).
-_METHOD_REFUSED: Final = frozenset({404, 405})
 
 
-@cache
-def _zone(name: str) -> ZoneInfo:
-    """Return a time zone, falling back to UK time for unknown names."""
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError, OSError):
-        return ZoneInfo(_DEFAULT_ZONE)
-
-
-class ClassChartsClient(RecordCalls):
+class ClassChartsClient(ActivityCalls):
     """One ClassCharts account: a student, or a parent with their children."""
-
-    # The most recent working client sends POST, older ones GET; the first that
-    # works is kept.
-    _pupils_method = "POST"
-
-    def pupil_zone(self, pupil_id: int) -> ZoneInfo:
-        """The time zone the pupil's school uses (UK time unless told otherwise)."""
-        return self._zones.get(pupil_id) or _zone(_DEFAULT_ZONE)
-
-    def _items[T](self, call: str, data: Any, parse: Callable[[Any], T]) -> list[T]:
-        """Every readable item of a list answer (see ``Tally.items``)."""
-        return self._tally.items(call, as_list(data, "data"), parse)
-
-    @guarded
-    async def get_pupils(self) -> list[Pupil]:
-        """The student who logged in, or a parent's children."""
-        if self.account_type is AccountType.STUDENT:
-            await self._ensure_active()
-            assert self._student is not None  # noqa: S101  # set by the ping
-            pupils = [self._student]
-        else:
-            method = self._pupils_method
-            try:
-                data, _ = await self._call(method, "pupils")
-            except HTTPStatusError as err:
-                if err.status not in _METHOD_REFUSED or method == "GET":
-                    raise
-                data, _ = await self._call("GET", "pupils")
-                self._pupils_method = "GET"
-            pupils = self._read(
-                f"{self._pupils_method} pupils",
-                lambda raw, _: self._items("pupils", raw, Pupil.from_json),
-                data,
-                {},
-            )
-        for pupil in pupils:
-            self._zones[pupil.id] = _zone(pupil.timezone)
-        return pupils
-
-    @guarded
-    async def get_activity(
-        self, pupil_id: int, start: date, end: date, last_id: int | None = None
-    ) -> ActivityPage:
-        """One page of activity (newest first) between two dates.
-
-        ``last_id`` is the id of the previous page's last item: the page holds
-        what is older than it.
-        """
-        params = {"from": start.isoformat(), "to": end.isoformat()}
-        if last_id is not None:
-            params["last_id"] = str(last_id)
-        zone = self.pupil_zone(pupil_id)
-
-        def parse(data: Any, meta: JSONObject) -> ActivityPage:
-            items: list[ActivityItem] = self._items(
-                "activity", data, lambda item: ActivityItem.from_json(item, zone)
-            )
-            return ActivityPage(
-                items=items,
-                last_id=ActivityPage.meta_last_id(meta),
-                size=len(as_list(data, "data")),
-            )
-
-        return await self._parsed("GET", f"activity/{pupil_id}", params, parse)
-
-    @guarded
-    async def get_activity_since(
-        self,
-        pupil_id: int,
-        since: datetime,
-        until: date,
-        *,
-        max_pages: int = MAX_ACTIVITY_PAGES,
-    ) -> list[ActivityItem]:
-        """All activity from ``since`` to ``until``, newest first, at most ``max_pages``."""
-        items, _ = await self.get_activity_history(
-            pupil_id, since, until, max_pages=max_pages
-        )
-        return items
-
-    @guarded
-    async def get_activity_history(
-        self,
-        pupil_id: int,
-        since: datetime,
-        until: date,
-        *,
-        max_pages: int = MAX_ACTIVITY_PAGES,
-    ) -> tuple[list[ActivityItem], bool]:
-        """Like ``get_activity_since``, and whether the pages reached ``since``.
-
-        The cursor is the id of the previous page's last item, as every public
-        client sends; ``meta.last_id`` is not one (fixtures show it as ``1`` on
-        pages whose items have real ids). Paging stops on a short page, an empty
-        page, a page with nothing new, or an item older than ``since``.
-        """
-        items: list[ActivityItem] = []
-        seen: set[int] = set()
-        cursor: int | None = None
-        start = since.astimezone(self.pupil_zone(pupil_id)).date()
-        for _ in range(max_pages):
-            page = await self.get_activity(pupil_id, start, until, cursor)
-            new = [item for item in page.items if item.id not in seen]
-            seen.update(item.id for item in new)
-            items.extend(item for item in new if item.timestamp >= since)
-            if (
-                not new
-                or page.size < ACTIVITY_PAGE_SIZE
-                or any(item.timestamp < since for item in new)
-            ):
-                return items, True
-            cursor = page.items[-1].id
-        _LOGGER.debug("Activity of pupil %s cut at %s pages", pupil_id, max_pages)
-        return items, False
 
     @guarded
     async def get_behaviour(
