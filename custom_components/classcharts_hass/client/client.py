@@ -10,6 +10,12 @@ from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 from .announcements import Announcement
+from .behaviour import (
+    ActivityItem,
+    ActivityPage,
+    BehaviourSummary,
+    Detention,
+)
 from .boundary import guarded
 from .exceptions import (
     ClassChartsConnectionError,
@@ -19,24 +25,22 @@ from .exceptions import (
 )
 from .models import (
     AccountType,
-    ActivityItem,
-    ActivityPage,
-    Badge,
-    BehaviourSummary,
-    CustomField,
-    Detention,
     Homework,
     Lesson,
-    ParentBehaviour,
     Pupil,
-    Reward,
-    RewardShop,
-    custom_field_items,
     is_break,
     sort_lessons,
 )
 from .parse import JSONObject, as_list
 from .records import RecordCalls
+from .rewards import (
+    Badge,
+    CustomField,
+    ParentBehaviour,
+    Reward,
+    RewardShop,
+    custom_field_items,
+)
 from .session import HTTPStatusError
 
 if TYPE_CHECKING:
