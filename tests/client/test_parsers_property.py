@@ -16,23 +16,27 @@ from custom_components.classcharts_hass.client import (
 )
 from custom_components.classcharts_hass.client.announcements import Announcement
 from custom_components.classcharts_hass.client.attendance import Attendance
-from custom_components.classcharts_hass.client.models import (
+from custom_components.classcharts_hass.client.behaviour import (
     ActivityItem,
     ActivityPage,
-    Badge,
     BehaviourSummary,
-    CustomField,
     Detention,
+)
+from custom_components.classcharts_hass.client.models import (
     Homework,
     Lesson,
     Pupil,
-    Reward,
-    RewardShop,
-    custom_field_items,
     is_break,
     sort_lessons,
 )
 from custom_components.classcharts_hass.client.parse import ShapeError, as_list
+from custom_components.classcharts_hass.client.rewards import (
+    Badge,
+    CustomField,
+    Reward,
+    RewardShop,
+    custom_field_items,
+)
 from custom_components.classcharts_hass.client.tally import Tally
 from tests.conftest import TODAY
 from tests.fake_server import STUDENT_ID, FakeClassCharts

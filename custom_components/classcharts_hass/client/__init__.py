@@ -8,6 +8,12 @@ from .auth import (
     StudentCredentials,
     normalise_pupil_code,
 )
+from .behaviour import (
+    ActivityItem,
+    ActivityPage,
+    BehaviourSummary,
+    Detention,
+)
 from .client import ClassChartsClient
 from .exceptions import (
     ClassChartsAuthenticationError,
@@ -25,20 +31,10 @@ from .exceptions import (
 from .models import (
     Account,
     AccountType,
-    ActivityItem,
-    ActivityPage,
-    Badge,
-    BadgeAward,
-    BehaviourSummary,
-    CustomField,
-    Detention,
     Features,
     Homework,
     Lesson,
-    ParentBehaviour,
     Pupil,
-    Reward,
-    RewardShop,
 )
 from .reports import (
     AcademicReport,
@@ -48,6 +44,14 @@ from .reports import (
     ReportComment,
     ReportGrade,
     ReportSubject,
+)
+from .rewards import (
+    Badge,
+    BadgeAward,
+    CustomField,
+    ParentBehaviour,
+    Reward,
+    RewardShop,
 )
 from .session import DEFAULT_BASE_URL, SessionState
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 import logging
 from typing import Any, Final
 
+from .behaviour import ActivityItem, ActivityPage
 from .boundary import guarded
-from .models import ActivityItem, ActivityPage
 from .parse import JSONObject, as_list
 from .pupil_calls import PupilCalls
 

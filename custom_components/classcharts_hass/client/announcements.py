@@ -13,13 +13,8 @@ from .parse import (
     integer,
     parse_datetime,
     text,
+    text_or_empty,
 )
-
-
-def text_or_empty(obj: dict[str, Any], key: str) -> str:
-    """A string field, or ``""`` when it is missing or not a string."""
-    value = obj.get(key)
-    return value if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True, slots=True)

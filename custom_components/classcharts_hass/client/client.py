@@ -8,6 +8,10 @@ from typing import Any, Final
 
 from .activity_calls import ActivityCalls
 from .announcements import Announcement
+from .behaviour import (
+    BehaviourSummary,
+    Detention,
+)
 from .boundary import guarded
 from .exceptions import (
     ClassChartsConnectionError,
@@ -17,20 +21,20 @@ from .exceptions import (
 )
 from .models import (
     AccountType,
-    Badge,
-    BehaviourSummary,
-    CustomField,
-    Detention,
     Homework,
     Lesson,
-    ParentBehaviour,
-    Reward,
-    RewardShop,
-    custom_field_items,
     is_break,
     sort_lessons,
 )
 from .parse import JSONObject, as_list
+from .rewards import (
+    Badge,
+    CustomField,
+    ParentBehaviour,
+    Reward,
+    RewardShop,
+    custom_field_items,
+)
 
 TIMETABLE_CONCURRENCY: Final = 4
 MAX_TIMETABLE_DAYS: Final = 93

@@ -184,3 +184,9 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def text_or_empty(obj: JSONObject, key: str) -> str:
+    """A string field, or ``""`` when it is missing or not a string."""
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
