@@ -6,11 +6,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from .api_request import HTTPStatusError
 from .boundary import guarded
 from .models import AccountType, Pupil
 from .parse import as_list
 from .records import RecordCalls
-from .session import HTTPStatusError
 
 if TYPE_CHECKING:
     from collections.abc import Callable

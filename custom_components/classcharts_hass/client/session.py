@@ -1,4 +1,4 @@
-"""The ClassCharts session: form login, activation, renewal, and the request path.
+"""The ClassCharts session: form login, activation, renewal, and the retried call.
 
 A session is in one of four states (``SessionState``). Data is requested only
 on an ``ACTIVE`` session, that is after its activating ping succeeded:
@@ -18,6 +18,10 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
+from .api_request import (
+    ApiRequests,
+    RefusedError,
+)
 from .boundary import boundary
 from .exceptions import (
     ClassChartsError,
@@ -30,18 +34,10 @@ from .models import Account, AccountType, Pupil
 from .parse import JSONObject, as_object, integer, text
 from .tally import ITEM_ERRORS, Tally
 from .tescheck import TesCheck
-from .transport import (
-    REDIRECTS,
-    Transport,
-    check_base_url,
-    decode_json,
-    safe_value,
-    short,
-)
+from .transport import REDIRECTS, Transport, check_base_url, safe_value
 
 if TYPE_CHECKING:
     import aiohttp
-    from yarl import URL
 
     from .auth import Credentials
 
@@ -72,30 +68,12 @@ class SessionState(StrEnum):
     FAILED = "failed"
 
 
-class _RefusedError(Exception):
-    """The service answered "not logged in" (error body, 401, or a redirect)."""
-
-    def __init__(self, verify: URL | None = None) -> None:
-        """``verify`` is where the Tes check wants the client to go, if anywhere."""
-        super().__init__("not logged in")
-        self.verify = verify
-
-
-class HTTPStatusError(ClassChartsResponseError):
-    """An API call answered with an HTTP 4xx status."""
-
-    def __init__(self, message: str, status: int) -> None:
-        """Keep the status (a refused method is retried another way)."""
-        super().__init__(message)
-        self.status = status
-
-
 def _monotonic() -> float:
     """Seconds from a monotonic clock, looked up at call time (tests move it)."""
     return time.monotonic()
 
 
-class ClassChartsSession:
+class ClassChartsSession(ApiRequests):
     """One account's login with ClassCharts, and every request made with it.
 
     The session keeps its own cookies (per host) and sends them explicitly, so
@@ -142,23 +120,6 @@ class ClassChartsSession:
             f"{type(self).__name__}(account_type={self.account_type.value!r}, "
             f"base_url={str(self._base_url)!r})"
         )
-
-    @property
-    def account_type(self) -> AccountType:
-        """Student or parent."""
-        return self._credentials.account_type
-
-    @property
-    def _api(self) -> str:
-        return (
-            "apiv2student"
-            if self.account_type is AccountType.STUDENT
-            else "apiv2parent"
-        )
-
-    def diagnostics(self) -> dict[str, Any]:
-        """Shapes of the last answers and counts of dropped items; no values."""
-        return self._tally.as_dict()
 
     # Session -----------------------------------------------------------------
 
@@ -207,7 +168,7 @@ class ClassChartsSession:
             elif age >= TOKEN_RENEW_AFTER:
                 try:
                     await self._ping()
-                except _RefusedError:
+                except RefusedError:
                     await self._login_remembering()
 
     async def _login_remembering(self) -> None:
@@ -251,7 +212,7 @@ class ClassChartsSession:
         self._generation += 1
         try:
             await self._ping()
-        except _RefusedError as err:
+        except RefusedError as err:
             if err.verify is not None:
                 msg = "POST ping: still sent to the Tes check after passing it"
                 raise ClassChartsVerificationLoopError(msg) from err
@@ -306,7 +267,7 @@ class ClassChartsSession:
             generation, token = self._generation, self._token
             try:
                 return await self._send_verified(method, endpoint, params or {}, data)
-            except _RefusedError as err:
+            except RefusedError as err:
                 refusal = err
             if not rotated and self._token != token:
                 rotated = True
@@ -324,71 +285,6 @@ class ClassChartsSession:
             msg = f"{name}: still not logged in after a fresh login"
             raise ClassChartsSessionError(msg) from refusal
 
-    async def _send_verified(
-        self,
-        method: str,
-        endpoint: str,
-        params: Mapping[str, str],
-        data: Mapping[str, str] | None,
-    ) -> tuple[Any, JSONObject]:
-        """Send; when sent to the Tes check, pass it once per login and resend."""
-        try:
-            return await self._send(method, endpoint, params, data)
-        except _RefusedError as err:
-            if err.verify is None or self._verified_generation == self._generation:
-                raise
-            self._verified_generation = self._generation
-            await self._tes.pass_check(
-                err.verify, f"{method} {endpoint.split('/', maxsplit=1)[0]}"
-            )
-        return await self._send(method, endpoint, params, data)
-
-    async def _send(
-        self,
-        method: str,
-        endpoint: str,
-        params: Mapping[str, str],
-        data: Mapping[str, str] | None,
-    ) -> tuple[Any, JSONObject]:
-        """One API request: returns ``(data, meta)`` of a successful envelope."""
-        kind = endpoint.split("/", maxsplit=1)[0]
-        name = f"{method} {kind}"
-        answer = await self._transport.request(
-            method,
-            self._base_url / self._api / endpoint,
-            name,
-            params=params,
-            data=data,
-            token=self._token,
-        )
-        if answer.status in REDIRECTS:
-            location = answer.location
-            verify = location if location and self._tes.is_check(location) else None
-            raise _RefusedError(verify)
-        if answer.status in {401, 403}:
-            raise _RefusedError
-        if answer.status >= 400:  # noqa: PLR2004
-            msg = f"{name}: HTTP {answer.status}"
-            raise HTTPStatusError(msg, answer.status)
-        payload = decode_json(answer.body, name, answer.content_type)
-        self._tally.saw(kind, payload)
-        if not isinstance(payload, dict):
-            msg = f"{name}: the answer is not a JSON object"
-            raise ClassChartsResponseError(msg)
-        if payload.get("success") not in (1, True, "1"):
-            error = payload.get("error")
-            error_text = error if isinstance(error, str) else ""
-            if "not logged in" in error_text.lower() or payload.get("expired") in (
-                1,
-                True,
-            ):
-                raise _RefusedError
-            reported = short(error_text) or "none given"
-            msg = f"{name}: ClassCharts reported an error: {reported}"
-            raise ClassChartsResponseError(msg)
-        meta = payload.get("meta")
-        return payload.get("data"), meta if isinstance(meta, dict) else {}
-
     async def _parsed[T](
         self,
         method: str,
@@ -401,16 +297,3 @@ class ClassChartsSession:
         return self._read(
             f"{method} {endpoint.split('/', maxsplit=1)[0]}", parse, data, meta
         )
-
-    def _read[T](
-        self,
-        name: str,
-        parse: Callable[[Any, JSONObject], T],
-        data: Any,
-        meta: JSONObject,
-    ) -> T:
-        try:
-            return parse(data, meta)
-        except ITEM_ERRORS as err:
-            msg = f"{name}: unexpected response: {err}"
-            raise ClassChartsResponseError(msg) from err
