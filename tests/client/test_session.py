@@ -169,15 +169,17 @@ async def test_401_on_detentions_relogin(
     assert login_requests(fake) == 2
 
 
+@pytest.mark.parametrize("status", [401, 403])
 async def test_still_refused_after_fresh_login(
-    fake: FakeClassCharts, student: ClientFactory
+    fake: FakeClassCharts, student: ClientFactory, status: int
 ) -> None:
+    """401 and 403 both mean "not logged in": one fresh login, then a session error."""
     client = student()
     await client.login()
     fake.set_response(
         "detentions",
         {"success": 0, "expired": 1, "error": "You are not logged in. [1]"},
-        status=401,
+        status=status,
         times=2,
     )
     with pytest.raises(ClassChartsSessionError, match="detentions") as err:
