@@ -250,7 +250,14 @@ async def test_student_ticks_homework(school: School) -> None:
                 for i in await todo_items(school)
             )
 
-        await wait_until("the tick in Home Assistant", done, 60)
+        try:
+            await wait_until("the tick in Home Assistant", done, 60)
+        except AssertionError as err:  # say where the tick was lost
+            new = (await school.requests())[len(before) :]
+            sent = [r["path"] for r in new if "homeworkticked" in r["path"]]
+            raise AssertionError(
+                f"{err}; sent: {sent}; console: {browser.errors}; {browser.failed}"
+            ) from err
         await expect(
             page.locator("classcharts-card .section-homework")
         ).not_to_contain_text(item["summary"], timeout=SLOW_MS)

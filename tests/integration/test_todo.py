@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
@@ -15,7 +17,8 @@ from homeassistant.exceptions import (
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.conftest import TODAY, setup_entry
+from custom_components.classcharts_hass.school.datasets import Dataset
+from tests.conftest import TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 TODO = "todo.ada_example_homework"
@@ -77,6 +80,40 @@ async def test_student_ticks_and_unticks(
 
     await set_status(hass_london, TODO, "Mathematics: Algebra starter", "needs_action")
     assert not fake.homework(homework.id).ticked
+
+
+async def test_tick_while_homework_is_being_read_is_not_lost(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A poll's answer from before the tick does not stand in for the read after it."""
+    await setup_entry(hass_london, student_entry)
+    coordinator = student_entry.runtime_data.coordinator
+    client = coordinator.client
+    read, release = asyncio.Event(), asyncio.Event()
+    original = client.get_homeworks
+
+    async def held(*args: Any) -> Any:
+        answer = await original(*args)  # read before the tick...
+        read.set()
+        await release.wait()  # ...and handed over after it
+        return answer
+
+    monkeypatch.setattr(client, "get_homeworks", held)
+    coordinator.invalidate(STUDENT_ID, Dataset.HOMEWORK)
+    poll = hass_london.async_create_task(coordinator.async_refresh())
+    await read.wait()
+    monkeypatch.setattr(client, "get_homeworks", original)
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    release.set()
+    await poll
+    # The refresh the tick asked for comes after the debouncer's cooldown.
+    await advance(hass_london, freezer, timedelta(seconds=11))
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed["Mathematics: Algebra starter"]["status"] == "completed"
 
 
 async def test_ticking_what_is_already_ticked_does_not_flip_it_back(

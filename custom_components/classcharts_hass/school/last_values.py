@@ -42,8 +42,11 @@ class PupilLastValues:
     pupil: Pupil
     timetable: TimetableCache
     datasets: dict[Dataset, LastValue] = field(default_factory=dict)
-    # Datasets the next poll fetches whatever the schedule says (after a change).
+    # Datasets the next poll fetches whatever the schedule says (after a change
+    # we made in ClassCharts), and how many changes each has had: a read that
+    # began before the latest change may hold what was there before it.
     forced: set[Dataset] = field(default_factory=set)
+    changes: dict[Dataset, int] = field(default_factory=dict)
 
     def known_lessons(
         self, start: date = date.min, end: date = date.max
@@ -84,12 +87,23 @@ class PupilLastValues:
             if state.usable(dataset, now)
         }
 
-    def succeeded(self, dataset: Dataset, value: object, now: datetime) -> bool:
-        """Remember a good value; say whether the dataset was failing."""
+    def changes_so_far(self, dataset: Dataset) -> int:
+        """How many changes we made to ``dataset`` (taken when a read begins)."""
+        return self.changes.get(dataset, 0)
+
+    def succeeded(
+        self, dataset: Dataset, value: object, now: datetime, changes_before: int
+    ) -> bool:
+        """Remember a good value; say whether the dataset was failing.
+
+        A change made while the read was under way keeps the dataset forced:
+        the next poll reads it again rather than trust what may predate it.
+        """
         state = self._of(dataset)
         was_failing = state.failing_since is not None
         state.value, state.fetched_at = value, now
-        self.forced.discard(dataset)
+        if self.changes_so_far(dataset) == changes_before:
+            self.forced.discard(dataset)
         state.failing_since = state.error = None
         return was_failing
 
@@ -105,3 +119,4 @@ class PupilLastValues:
     def invalidate(self, dataset: Dataset) -> None:
         """Make the next poll fetch ``dataset`` again; its value stays meanwhile."""
         self.forced.add(dataset)
+        self.changes[dataset] = self.changes_so_far(dataset) + 1

@@ -102,8 +102,9 @@ async def _fetch(
         scheduled,
         lambda: announced.newest_time(pupil_id, EventKind.BEHAVIOUR),
     )
+    changes_before = state.changes_so_far(dataset)
     value: object = await spec.read(sources)
-    if state.succeeded(dataset, value, now):
+    if state.succeeded(dataset, value, now, changes_before):
         LOGGER.info("ClassCharts %s of pupil %s works again", dataset, state.pupil.id)
 
 
