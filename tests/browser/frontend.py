@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
+import math
 import os
 from pathlib import Path
 import re
@@ -256,11 +257,25 @@ async def settle(page: Page, seconds: float = 1.0) -> None:
     await asyncio.sleep(seconds)
 
 
-async def shoot(page: Page, name: str) -> None:
-    """Save a README image when ``scripts/screenshots`` asked for them."""
-    if SCREENSHOTS:
+async def shoot(page: Page, name: str, part: Locator | None = None) -> None:
+    """Save a README image when ``scripts/screenshots`` asked for them.
+
+    ``part`` takes only that element, whole: the window grows to hold it, as
+    scrolling it into view would slide it under the page's sticky header.
+    """
+    if not SCREENSHOTS:
+        return
+    path = str(Path(SCREENSHOTS) / name)
+    if part is None:
         await settle(page, 1.5)
-        await page.screenshot(path=str(Path(SCREENSHOTS) / name))
+        await page.screenshot(path=path)
+        return
+    box, size = await part.bounding_box(), page.viewport_size
+    if box is not None and size is not None:
+        bottom = math.ceil(box["y"] + box["height"]) + 16
+        await page.set_viewport_size({**size, "height": max(size["height"], bottom)})
+    await settle(page, 1.5)
+    await part.screenshot(path=path)
 
 
 async def open_add_integration(page: Page, stack: Stack) -> None:

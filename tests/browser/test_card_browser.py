@@ -40,6 +40,7 @@ PHONE = {"width": 390, "height": 844}
 ADA = "sensor.ada_example"
 # The card draws Home Assistant's updates at once; the machine may be busy.
 SLOW_MS = 60_000
+CARD_BOX = "classcharts-card ha-card"
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +157,10 @@ async def test_school_day_values(school: School) -> None:
     before = await school.requests()
     items = await todo_items(school)
     detention = await state(school, f"{ADA}_next_detention")
+    points = {
+        kind: await state(school, f"{ADA}_{kind}_points_today")
+        for kind in ("positive", "negative")
+    }
     async with api_of(school.stack) as api:
         start = school.now().replace(hour=0, minute=0, second=0, microsecond=0)
         lessons = await api.get(
@@ -199,6 +204,17 @@ async def test_school_day_values(school: School) -> None:
         )
         for name, titles in expected.items():
             await expect(homework.locator(f"li.{name}")).to_have_text(titles)
+        # Points: a count in its colour with its sign, a zero plain grey.
+        counts = {kind: points[kind]["state"] for kind in points}
+        # The fake's Thursday has positive points and no negative: both looks.
+        assert counts["positive"] != "0", counts
+        assert counts["negative"] == "0", counts
+        section = page.locator("classcharts-card .section-points")
+        await expect(section.locator(".positive")).to_have_text(
+            f"+{counts['positive']} positive"
+        )
+        await expect(section.locator(".negative")).to_have_count(0)
+        await expect(section.locator(".muted")).to_have_text("0 negative")
         await expect(
             page.locator("classcharts-card .section-detention")
         ).to_contain_text(
@@ -208,20 +224,20 @@ async def test_school_day_values(school: School) -> None:
             page.locator("classcharts-card .section-tomorrow")
         ).to_contain_text("School tomorrow, first lesson at 08:45.")
         await settle(page, 2)
-        await shoot(page, "card-light.png")
+        await shoot(page, "card-light.png", page.locator(CARD_BOX))
         assert browser.errors == [], browser.failed
     async with card_page(school, dark=True) as browser:
         await open_card(browser.page, school)
         await settle(browser.page, 2)
-        await shoot(browser.page, "card-dark.png")
+        await shoot(browser.page, "card-dark.png", browser.page.locator(CARD_BOX))
         assert browser.errors == [], browser.failed
     async with card_page(school, viewport=PHONE) as browser:
         await open_card(browser.page, school)
-        box = await browser.page.locator("classcharts-card ha-card").bounding_box()
+        box = await browser.page.locator(CARD_BOX).bounding_box()
         assert box is not None
         assert box["width"] <= PHONE["width"]
         await settle(browser.page, 2)
-        await shoot(browser.page, "card-phone.png")
+        await shoot(browser.page, "card-phone.png", browser.page.locator(CARD_BOX))
         assert browser.errors == [], browser.failed
     # Reading all of it cost ClassCharts nothing.
     assert await school.requests() == before

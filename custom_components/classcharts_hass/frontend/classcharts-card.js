@@ -529,9 +529,17 @@ function defineElements() {
       if (!usable(positive) || !usable(negative)) return "";
       return (
         `<h3>${escape(say(hass, "points"))}</h3><div class="points">` +
-        `<span class="positive">+${escape(positive.state)} ${escape(say(hass, "positive"))}</span>` +
-        `<span class="negative">${negative.state === "0" ? "" : "−"}${escape(negative.state)} ${escape(say(hass, "negative"))}</span></div>`
+        this._count(positive.state, "+", "positive") +
+        this._count(negative.state, "−", "negative") +
+        "</div>"
       );
+    }
+
+    // A count in its colour with its sign; none at all is plain grey, not an alarm.
+    _count(value, sign, kind) {
+      const none = value === "0";
+      const text = `${none ? "" : sign}${value} ${say(this._hass, kind)}`;
+      return `<span class="${none ? "muted" : kind}">${escape(text)}</span>`;
     }
 
     _detentionHtml() {
