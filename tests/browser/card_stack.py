@@ -3,7 +3,7 @@
 The fake ClassCharts (``fake_school.py``) and Home Assistant run under
 libfaketime with the same offset, and Chromium's clock (Playwright's) is set to
 the same moment: all three agree on "now", whatever the real date and time,
-and each then runs at normal speed. So a test can stand on a Thursday morning a
+and each then runs at normal speed. So a test can stand on a Tuesday morning a
 minute before the bell, on a Saturday, or in the Easter holidays.
 """
 

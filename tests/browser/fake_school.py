@@ -2,7 +2,8 @@
 
     python -m tests.browser.fake_school --port P --control-port C --today YYYY-MM-DD
 
-The school has holidays (as in ``scripts/develop``). The control port (loopback)
+The school has holidays and tidy days (as in ``scripts/develop``: nothing due
+or held on a weekend), since the README's card screenshots are taken here. The control port (loopback)
 answers ``POST /add`` (a behaviour point, homework, ... as ``scripts/develop add``)
 and ``GET /requests`` (every API request so far: method and path), so a test
 counts what reached "ClassCharts". The process runs under the test's fake
@@ -19,7 +20,7 @@ import sys
 
 from aiohttp import web
 
-from tests.fake_server.controls import add, school_holidays
+from tests.fake_server.controls import add, school_holidays, tidy_demo_days
 from tests.fake_server.server import FakeClassCharts
 
 
@@ -46,6 +47,7 @@ async def serve(args: argparse.Namespace) -> None:
     """Serve both ports until SIGTERM."""
     server = FakeClassCharts(args.today)
     server.holidays = school_holidays(server.today)
+    tidy_demo_days(server)
     await server.start("127.0.0.1", args.port)
     runner = web.AppRunner(control_app(server), access_log=None)
     await runner.setup()

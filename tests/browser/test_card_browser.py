@@ -1,6 +1,6 @@
-"""The school-day card on a Thursday: the bell, a new point, a tick, the values.
+"""The school-day card on a Tuesday: the bell, a new point, a tick, the values.
 
-Every clock stands at Thursday 10 December 2026, 10:43:15 when the stack starts
+Every clock stands at Tuesday 8 December 2026, 10:43:15 when the stack starts
 (card_stack.py), so the first test sees the lesson before 10:45 end at its bell.
 What the card shows is compared with what Home Assistant's entities say.
 """
@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(400)]
 
 # 105 s before the 10:45 bell: the stack takes 10 to 70 s to start and the
 # first test needs 20 s before the bell; the rest is waiting, so no more.
-THURSDAY = datetime(2026, 12, 10, 10, 43, 15, tzinfo=LONDON)
+TUESDAY = datetime(2026, 12, 8, 10, 43, 15, tzinfo=LONDON)
 PHONE = {"width": 390, "height": 844}
 ADA = "sensor.ada_example"
 # The card draws Home Assistant's updates at once; the machine may be busy.
@@ -45,9 +45,9 @@ CARD_BOX = "classcharts-card ha-card"
 
 @pytest.fixture(scope="module")
 def school(tmp_path_factory: pytest.TempPathFactory) -> Iterator[School]:
-    """The school on Thursday morning, Ada's student login and Ben's parent login."""
+    """The school on Tuesday morning, Ada's student login and Ben's parent login."""
     pytest_socket.enable_socket()
-    started = start_school(tmp_path_factory.mktemp("card"), THURSDAY)
+    started = start_school(tmp_path_factory.mktemp("card"), TUESDAY)
     try:
         yield started
     finally:
@@ -206,7 +206,7 @@ async def test_school_day_values(school: School) -> None:
             await expect(homework.locator(f"li.{name}")).to_have_text(titles)
         # Points: a count in its colour with its sign, a zero plain grey.
         counts = {kind: points[kind]["state"] for kind in points}
-        # The fake's Thursday has positive points and no negative: both looks.
+        # The fake's Tuesday has positive points and no negative: both looks.
         assert counts["positive"] != "0", counts
         assert counts["negative"] == "0", counts
         section = page.locator("classcharts-card .section-points")
