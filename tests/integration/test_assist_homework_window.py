@@ -133,3 +133,52 @@ async def test_homework_not_usable_is_asked_for(
     fake.clear_failures()
     fake.clear_requests()
     assert await homework(hass_london, fake, TODAY, TODAY) == (["Algebra starter"], 1)
+
+
+async def test_homework_after_failed_polls_is_asked_for(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Polls failing for a day and more: Assist does not answer from the old read.
+
+    The last read was two days ago. Homework set since, and homework due on
+    the last day of today's window (past the end of that read), are in the
+    answer.
+    """
+    freezer.move_to(datetime(2026, 11, 24, 22, 0, tzinfo=LONDON))
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(1000, status=500)
+    for _ in range(27):  # to Thursday 01:00, every poll failing
+        await advance(hass_london, freezer, timedelta(hours=1))
+    fake.clear_failures()
+    # A user asks between two failed polls (none is retried meanwhile).
+    freezer.tick(timedelta(minutes=2))
+    today = TODAY + timedelta(days=2)
+    assert hass_london.states.get("todo.ada_example_homework").state == "unavailable"
+    fake.add_homework(
+        STUDENT_ID, title="Set during the outage", due_date=today + timedelta(days=1)
+    )
+    last = today + timedelta(days=90)
+    fake.add_homework(STUDENT_ID, title="Due on the last day held", due_date=last)
+    fake.clear_requests()
+    assert await homework(hass_london, fake, today, today + timedelta(days=1)) == (
+        ["Forces worksheet", "Set during the outage"],
+        1,
+    )
+    assert await homework(hass_london, fake, last, last) == (
+        ["Due on the last day held"],
+        1,
+    )
+    # Nor are detentions claimed from that read: they are left out, as unknown.
+    assert hass_london.states.get("sensor.ada_example_next_detention").state == (
+        "unavailable"
+    )
+    error, day = await ask(hass_london, "school_day", pupil="Ada", date="tomorrow")
+    assert not error
+    assert "detentions" not in day
+    assert [h["title"] for h in day["homework_due"]] == [
+        "Forces worksheet",
+        "Set during the outage",
+    ]
