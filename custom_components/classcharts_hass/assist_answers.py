@@ -70,8 +70,13 @@ class SchoolPupil:
         return self.entry.runtime_data.coordinator.now()
 
     def fresh(self, dataset: Dataset) -> bool:
-        """Whether the last poll's value of ``dataset`` may be shown now."""
-        return self.data.has(dataset, self.now())
+        """Whether the last poll's value of ``dataset`` may be shown now.
+
+        Not after a failed poll, as the entities: the value held then may be
+        days old (ClassCharts down over a weekend), not what ClassCharts has.
+        """
+        coordinator = self.entry.runtime_data.coordinator
+        return coordinator.last_update_success and self.data.has(dataset, self.now())
 
     async def lessons(self, day: date) -> list[Lesson]:
         """The day's lessons, through the interface the calendar and actions use."""

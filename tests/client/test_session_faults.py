@@ -343,6 +343,37 @@ async def test_forgotten_cookies_pass_the_check_then_log_in_again(
     assert tes_visits(fake) == 1
 
 
+def tes_visits_per_login(fake: FakeClassCharts) -> list[int]:
+    """How many requests reached the Tes check after each form login."""
+    visits: list[int] = []
+    for request in fake.requests:
+        if request.path == "/student/login":
+            visits.append(0)
+        elif request.port == fake.tes_port:
+            visits[-1] += 1
+    return visits
+
+
+async def test_tes_check_is_passed_once_per_login(
+    fake: FakeClassCharts, student: ClientFactory
+) -> None:
+    """Sent to the check again in a login that passed it: a new login, not a loop.
+
+    ClassCharts forgets the session (its cookie) after the check was passed:
+    the call is sent to the check again. The client does not go round the
+    check a second time with that login; it logs in again, and the new login
+    passes the check once.
+    """
+    fake.tes_mode = "hop"
+    client = student()
+    badges = await client.get_badges(STUDENT_ID)
+    assert badges
+    assert tes_visits_per_login(fake) == [1]
+    fake.forget_sessions()
+    assert await client.get_badges(STUDENT_ID) == badges
+    assert tes_visits_per_login(fake) == [1, 1]
+
+
 async def test_redirect_elsewhere_is_not_followed(
     fake: FakeClassCharts, student: ClientFactory
 ) -> None:
