@@ -209,7 +209,9 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         pupils = {}
         for pupil_id, state in self._states.items():
             usable = state.usable(now)
-            fetched = fresh.get(pupil_id, set())
+            # Once the unload began (its store written), a poll announces
+            # nothing: the entry set up next announces it, once.
+            fetched = set() if self._closed else fresh.get(pupil_id, set())
             news = new_items(self._announced, state, fetched, now.date())
             news[EventKind.TIMETABLE_CHANGE] = timetable_changes(
                 self._announced, state, fetched, now.date()
@@ -267,12 +269,17 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
 
         self._unsub_tick = async_track_point_in_time(self.hass, _tick, min(moments))
 
-    async def async_shutdown(self) -> None:
-        """Stop the lesson-boundary timer with the coordinator, for good."""
+    @callback
+    def close(self) -> None:
+        """Announce and wake nothing more: the entry is unloading, for good."""
         self._closed = True
         if self._unsub_tick:
             self._unsub_tick()
             self._unsub_tick = None
+
+    async def async_shutdown(self) -> None:
+        """Stop the lesson-boundary timer with the coordinator, for good."""
+        self.close()
         await super().async_shutdown()
 
 

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass import coordinator as coordinator_module
 from custom_components.classcharts_hass.const import DOMAIN
+from custom_components.classcharts_hass.school.datasets import ACTIVITY
 from tests.conftest import NOW, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
@@ -92,7 +93,11 @@ async def test_a_poll_in_flight_at_removal_writes_no_store(
         await hass_london.config_entries.async_remove(student_entry.entry_id)
         assert key not in hass_storage
         await finish()
-    assert coordinator.data.pupils[STUDENT_ID].new_items["behaviour"]
+    # The poll read the point; closed, it announced nothing and wrote nothing.
+    activity = coordinator.data.pupils[STUDENT_ID].get(ACTIVITY)
+    assert activity is not None
+    assert NOW + timedelta(minutes=1) in {item.timestamp for item in activity.items}
+    assert not coordinator.data.pupils[STUDENT_ID].new_items.get("behaviour")
     await advance(hass_london, freezer, timedelta(minutes=1))
     assert key not in hass_storage
 
@@ -202,3 +207,34 @@ async def test_a_damaged_file_is_kept_beside_the_new_one(
     )
     warning = next(r for r in caplog.records if "could not be read" in r.message)
     assert f"{key}.corrupt" in warning.message
+
+
+async def test_a_poll_finishing_while_the_entry_reloads_fires_its_news_once(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A point found by a poll that ends during a reload fires once, not twice.
+
+    The store is written at the start of the unload; a poll ending after that,
+    while the platforms are being unloaded, must not announce what the
+    reloaded entry will announce again.
+    """
+    await setup_entry(hass_london, student_entry)
+    fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=1))
+    freezer.tick(timedelta(minutes=2))
+    fired = record(hass_london, POINTS)
+    config_entries = hass_london.config_entries
+    unload_platforms = config_entries.async_unload_platforms
+    async with poll_held_open(hass_london, student_entry) as finish:
+
+        async def poll_ends_first(*args: Any) -> bool:
+            await finish()
+            return await unload_platforms(*args)
+
+        with patch.object(config_entries, "async_unload_platforms", poll_ends_first):
+            assert await config_entries.async_reload(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fired) == 1
