@@ -130,7 +130,8 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 self._failures, now, self._window(now), self._mornings()
             )
             self.update_interval = max(wait, retry_after(err))
-            async_refresh_failed(self.hass, self.config_entry, err)  # repair issues
+            if not self._closed:  # an unloaded entry's issues are gone, and stay so
+                async_refresh_failed(self.hass, self.config_entry, err)
             raise update_error(err) from err
         self._failures = 0
         interval = next_poll(now, self._window(now), self._mornings())
@@ -139,15 +140,16 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             interval = min(interval, CONFIRM_AFTER)
         self.update_interval = max(interval, wait)
         data = self._snapshot(now, fresh)
-        async_refresh_worked(  # repair issues: over, or a pupil the school hides
-            self.hass,
-            self.config_entry,
-            [
-                state.pupil
-                for state in self._states.values()
-                if not wanted_datasets(state.pupil, self.client.account_type)
-            ],
-        )
+        if not self._closed:  # an unloaded entry's issues are gone, and stay so
+            async_refresh_worked(  # repair issues: over, or a pupil the school hides
+                self.hass,
+                self.config_entry,
+                [
+                    state.pupil
+                    for state in self._states.values()
+                    if not wanted_datasets(state.pupil, self.client.account_type)
+                ],
+            )
         self._schedule_tick(data)
         return data
 

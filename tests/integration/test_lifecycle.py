@@ -22,9 +22,12 @@ from custom_components.classcharts_hass import coordinator as coordinator_module
 from custom_components.classcharts_hass.const import DOMAIN
 from custom_components.classcharts_hass.school.datasets import ACTIVITY
 from tests.conftest import NOW, advance, setup_entry
-from tests.fake_server import STUDENT_ID, FakeClassCharts
+from tests.fake_server import CHILD_IDS, STUDENT_ID, FakeClassCharts
 
+from .other_entries import issues, proffalken
 from .test_event import POINTS, record
+
+ADA = CHILD_IDS[0]
 
 
 @asynccontextmanager
@@ -238,3 +241,57 @@ async def test_a_poll_finishing_while_the_entry_reloads_fires_its_news_once(
     await hass_london.async_block_till_done()
     await advance(hass_london, freezer, timedelta(minutes=10))
     assert len(fired) == 1
+
+
+async def test_a_poll_ending_after_removal_leaves_no_repair_issue(
+    hass_london: HomeAssistant, parent_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A poll asked for before the entry was deleted, ending after, raises no
+    issue for an entry that is gone (removal deleted its issues)."""
+    proffalken(ADA, "01OLDADA000000000000000000").add_to_hass(hass_london)
+    await setup_entry(hass_london, parent_entry)
+    assert f"remove_old_entries_{parent_entry.entry_id}" in issues(hass_london)
+    async with poll_held_open(hass_london, parent_entry) as finish:
+        await hass_london.config_entries.async_remove(parent_entry.entry_id)
+        assert issues(hass_london) == {}
+        await finish()
+    assert issues(hass_london) == {}
+
+
+async def test_a_login_refused_while_the_entry_unloads_leaves_no_repair_issue(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A poll whose login meets a captcha after the unload deleted the entry's
+    issues raises none again: the entry is not loaded, nothing would clear it."""
+    await setup_entry(hass_london, student_entry)
+    coordinator = student_entry.runtime_data.coordinator
+    original = coordinator_module.fetch_due
+    release = asyncio.Event()
+
+    async def held(*args: Any) -> Any:
+        await release.wait()
+        return await original(*args)
+
+    config_entries = hass_london.config_entries
+    unload_platforms = config_entries.async_unload_platforms
+
+    async def poll_ends_first(*args: Any) -> bool:
+        fake.captcha_required = True
+        fake.expire_sessions()
+        freezer.tick(timedelta(minutes=3))  # the poll's login is due again
+        release.set()
+        await poll
+        return await unload_platforms(*args)
+
+    with (
+        patch.object(coordinator_module, "fetch_due", held),
+        patch.object(config_entries, "async_unload_platforms", poll_ends_first),
+    ):
+        poll = hass_london.async_create_task(coordinator.async_refresh())
+        assert await config_entries.async_unload(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    assert not coordinator.last_update_success  # the captcha was met
+    assert issues(hass_london) == {}
