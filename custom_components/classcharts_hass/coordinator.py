@@ -132,7 +132,7 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             self.update_interval = max(wait, retry_after(err))
             if not self._closed:  # an unloaded entry's issues are gone, and stay so
                 async_refresh_failed(self.hass, self.config_entry, err)
-            raise update_error(err) from err
+            raise update_error(err, reauth=not self._closed) from err
         self._failures = 0
         interval = next_poll(now, self._window(now), self._mornings())
         if any(state.timetable.doubted for state in self._states.values()):

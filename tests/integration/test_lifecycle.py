@@ -22,7 +22,7 @@ from custom_components.classcharts_hass import coordinator as coordinator_module
 from custom_components.classcharts_hass.const import DOMAIN
 from custom_components.classcharts_hass.school.datasets import ACTIVITY
 from tests.conftest import NOW, advance, setup_entry
-from tests.fake_server import CHILD_IDS, STUDENT_ID, FakeClassCharts
+from tests.fake_server import CHILD_IDS, PARENT_EMAIL, STUDENT_ID, FakeClassCharts
 
 from .other_entries import issues, proffalken
 from .test_event import POINTS, record
@@ -258,16 +258,19 @@ async def test_a_poll_ending_after_removal_leaves_no_repair_issue(
     assert issues(hass_london) == {}
 
 
-async def test_a_login_refused_while_the_entry_unloads_leaves_no_repair_issue(
+@pytest.mark.parametrize("refusal", ["captcha", "password"])
+async def test_a_login_refused_while_the_entry_unloads_asks_nothing(
     hass_london: HomeAssistant,
-    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
+    refusal: str,
 ) -> None:
-    """A poll whose login meets a captcha after the unload deleted the entry's
-    issues raises none again: the entry is not loaded, nothing would clear it."""
-    await setup_entry(hass_london, student_entry)
-    coordinator = student_entry.runtime_data.coordinator
+    """A poll whose login is refused after the unload deleted the entry's
+    issues raises no issue and starts no reauthentication: the entry is not
+    loaded (after a reauthentication, it reloads with the new password)."""
+    await setup_entry(hass_london, parent_entry)
+    coordinator = parent_entry.runtime_data.coordinator
     original = coordinator_module.fetch_due
     release = asyncio.Event()
 
@@ -279,7 +282,10 @@ async def test_a_login_refused_while_the_entry_unloads_leaves_no_repair_issue(
     unload_platforms = config_entries.async_unload_platforms
 
     async def poll_ends_first(*args: Any) -> bool:
-        fake.captcha_required = True
+        if refusal == "captcha":
+            fake.captcha_required = True
+        else:
+            fake.change_password(PARENT_EMAIL, "changed")
         fake.expire_sessions()
         freezer.tick(timedelta(minutes=3))  # the poll's login is due again
         release.set()
@@ -291,7 +297,8 @@ async def test_a_login_refused_while_the_entry_unloads_leaves_no_repair_issue(
         patch.object(config_entries, "async_unload_platforms", poll_ends_first),
     ):
         poll = hass_london.async_create_task(coordinator.async_refresh())
-        assert await config_entries.async_unload(student_entry.entry_id)
+        assert await config_entries.async_unload(parent_entry.entry_id)
     await hass_london.async_block_till_done()
-    assert not coordinator.last_update_success  # the captcha was met
+    assert not coordinator.last_update_success  # the login was refused
     assert issues(hass_london) == {}
+    assert not config_entries.flow.async_progress_by_handler(DOMAIN)
