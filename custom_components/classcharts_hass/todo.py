@@ -120,6 +120,9 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
                 self.pupil_id, homework, done
             )
         except ClassChartsError as err:
+            # The toggle may have arrived with its answer lost: read it back.
+            self.coordinator.invalidate(self.pupil_id, Dataset.HOMEWORK)
+            await self.coordinator.async_request_refresh()
             raise action_error(err) from err
         self.coordinator.invalidate(self.pupil_id, Dataset.HOMEWORK)
         await self.coordinator.async_request_refresh()
