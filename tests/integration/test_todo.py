@@ -149,6 +149,32 @@ async def test_a_tick_whose_answer_is_lost_is_read_back(
     assert listed[summary]["status"] == "completed"
 
 
+async def test_a_tick_shows_in_the_parent_login_of_the_same_child(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Ada ticks her homework in her own login; her parent's login, which shows
+    the same homework, reads it again too rather than show it undone for hours."""
+    await setup_entry(hass_london, student_entry)
+    await setup_entry(hass_london, parent_entry)
+    parents = [
+        state.entity_id
+        for state in hass_london.states.async_all(TODO_DOMAIN)
+        if state.entity_id != TODO and state.entity_id.startswith("todo.ada_")
+    ]
+    assert len(parents) == 1
+    summary = "Mathematics: Algebra starter"
+    before = {i["summary"]: i for i in await items(hass_london, parents[0])}
+    assert before[summary]["status"] == "needs_action"
+    await set_status(hass_london, TODO, summary, "completed")
+    await advance(hass_london, freezer, timedelta(seconds=11))
+    after = {i["summary"]: i for i in await items(hass_london, parents[0])}
+    assert after[summary]["status"] == "completed"
+
+
 async def test_ticking_what_is_already_ticked_does_not_flip_it_back(
     hass_london: HomeAssistant, student_entry: MockConfigEntry, fake: FakeClassCharts
 ) -> None:
