@@ -41,7 +41,8 @@ class TimetableCache:
         # Days whose last read lost most lessons, waiting for a second read.
         self._doubted: set[date] = set()
         self._limit = asyncio.Semaphore(CONCURRENCY)
-        # Reads are numbered as they begin; per day, the number of the last
+        # Reads are numbered as they begin (the semaphore, first come first
+        # served, sends them in that order); per day, the number of the last
         # one kept. A calendar's read and a poll's of one day may overlap: an
         # answer arriving after that of a read begun later is older, left out.
         self._reads = 0
