@@ -82,8 +82,10 @@ async def async_unload_entry(
     """Unload the platforms; write down which items were announced, then stop.
 
     After this nothing writes the store: a poll still in flight finishes
-    without saving (and arms no timer), so removing the entry leaves no file.
+    without saving, announcing or arming a timer, so removing the entry leaves
+    no file and a reload announces its news once.
     """
+    entry.runtime_data.coordinator.close()
     store = entry.runtime_data.store
     await store.async_flush()
     store.close()

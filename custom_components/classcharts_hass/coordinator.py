@@ -130,8 +130,9 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
                 self._failures, now, self._window(now), self._mornings()
             )
             self.update_interval = max(wait, retry_after(err))
-            async_refresh_failed(self.hass, self.config_entry, err)  # repair issues
-            raise update_error(err) from err
+            if not self._closed:  # an unloaded entry's issues are gone, and stay so
+                async_refresh_failed(self.hass, self.config_entry, err)
+            raise update_error(err, reauth=not self._closed) from err
         self._failures = 0
         interval = next_poll(now, self._window(now), self._mornings())
         if any(state.timetable.doubted for state in self._states.values()):
@@ -139,15 +140,16 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
             interval = min(interval, CONFIRM_AFTER)
         self.update_interval = max(interval, wait)
         data = self._snapshot(now, fresh)
-        async_refresh_worked(  # repair issues: over, or a pupil the school hides
-            self.hass,
-            self.config_entry,
-            [
-                state.pupil
-                for state in self._states.values()
-                if not wanted_datasets(state.pupil, self.client.account_type)
-            ],
-        )
+        if not self._closed:  # an unloaded entry's issues are gone, and stay so
+            async_refresh_worked(  # repair issues: over, or a pupil the school hides
+                self.hass,
+                self.config_entry,
+                [
+                    state.pupil
+                    for state in self._states.values()
+                    if not wanted_datasets(state.pupil, self.client.account_type)
+                ],
+            )
         self._schedule_tick(data)
         return data
 
@@ -209,7 +211,9 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         pupils = {}
         for pupil_id, state in self._states.items():
             usable = state.usable(now)
-            fetched = fresh.get(pupil_id, set())
+            # Once the unload began (its store written), a poll announces
+            # nothing: the entry set up next announces it, once.
+            fetched = set() if self._closed else fresh.get(pupil_id, set())
             news = new_items(self._announced, state, fetched, now.date())
             news[EventKind.TIMETABLE_CHANGE] = timetable_changes(
                 self._announced, state, fetched, now.date()
@@ -267,12 +271,17 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
 
         self._unsub_tick = async_track_point_in_time(self.hass, _tick, min(moments))
 
-    async def async_shutdown(self) -> None:
-        """Stop the lesson-boundary timer with the coordinator, for good."""
+    @callback
+    def close(self) -> None:
+        """Announce and wake nothing more: the entry is unloading, for good."""
         self._closed = True
         if self._unsub_tick:
             self._unsub_tick()
             self._unsub_tick = None
+
+    async def async_shutdown(self) -> None:
+        """Stop the lesson-boundary timer with the coordinator, for good."""
+        self.close()
         await super().async_shutdown()
 
 

@@ -57,8 +57,20 @@ def _reauth_or[E: UpdateFailed | ConfigEntryNotReady](
     )
 
 
-def update_error(err: ClassChartsError) -> ConfigEntryAuthFailed | UpdateFailed:
-    """The exception a coordinator raises for a failed refresh."""
+def update_error(
+    err: ClassChartsError, *, reauth: bool = True
+) -> ConfigEntryAuthFailed | UpdateFailed:
+    """The exception a coordinator raises for a failed refresh.
+
+    ``reauth=False`` (the entry is unloading, perhaps to reload with a new
+    password): refused credentials fail the refresh and ask for nothing.
+    """
+    if not reauth:
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key=_translation_key(err),
+            translation_placeholders={"error": str(err)},
+        )
     return _reauth_or(err, UpdateFailed)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from homeassistant.components.todo import TodoItem, TodoListEntity
 from homeassistant.components.todo.const import TodoItemStatus, TodoListEntityFeature
 from homeassistant.core import HomeAssistant
@@ -120,6 +122,23 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
                 self.pupil_id, homework, done
             )
         except ClassChartsError as err:
+            # The toggle may have arrived with its answer lost: read it back.
+            await _read_back(self.hass, self.pupil_id)
             raise action_error(err) from err
-        self.coordinator.invalidate(self.pupil_id, Dataset.HOMEWORK)
-        await self.coordinator.async_request_refresh()
+        await _read_back(self.hass, self.pupil_id)
+
+
+async def _read_back(hass: HomeAssistant, pupil_id: int) -> None:
+    """Read a ticked pupil's homework again in every login showing it.
+
+    A parent's login of the same child lists the same homework: it would
+    show the tick only at its next scheduled read, hours later.
+    """
+    coordinators: list[ClassChartsCoordinator] = [
+        entry.runtime_data.coordinator
+        for entry in hass.config_entries.async_loaded_entries(DOMAIN)
+    ]
+    showing = [c for c in coordinators if pupil_id in c.data.pupils]
+    for coordinator in showing:
+        coordinator.invalidate(pupil_id, Dataset.HOMEWORK)
+    await asyncio.gather(*(c.async_request_refresh() for c in showing))

@@ -20,10 +20,14 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass import coordinator as coordinator_module
 from custom_components.classcharts_hass.const import DOMAIN
+from custom_components.classcharts_hass.school.datasets import ACTIVITY
 from tests.conftest import NOW, advance, setup_entry
-from tests.fake_server import STUDENT_ID, FakeClassCharts
+from tests.fake_server import CHILD_IDS, PARENT_EMAIL, STUDENT_ID, FakeClassCharts
 
+from .other_entries import issues, proffalken
 from .test_event import POINTS, record
+
+ADA = CHILD_IDS[0]
 
 
 @asynccontextmanager
@@ -92,7 +96,11 @@ async def test_a_poll_in_flight_at_removal_writes_no_store(
         await hass_london.config_entries.async_remove(student_entry.entry_id)
         assert key not in hass_storage
         await finish()
-    assert coordinator.data.pupils[STUDENT_ID].new_items["behaviour"]
+    # The poll read the point; closed, it announced nothing and wrote nothing.
+    activity = coordinator.data.pupils[STUDENT_ID].get(ACTIVITY)
+    assert activity is not None
+    assert NOW + timedelta(minutes=1) in {item.timestamp for item in activity.items}
+    assert not coordinator.data.pupils[STUDENT_ID].new_items.get("behaviour")
     await advance(hass_london, freezer, timedelta(minutes=1))
     assert key not in hass_storage
 
@@ -202,3 +210,95 @@ async def test_a_damaged_file_is_kept_beside_the_new_one(
     )
     warning = next(r for r in caplog.records if "could not be read" in r.message)
     assert f"{key}.corrupt" in warning.message
+
+
+async def test_a_poll_finishing_while_the_entry_reloads_fires_its_news_once(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A point found by a poll that ends during a reload fires once, not twice.
+
+    The store is written at the start of the unload; a poll ending after that,
+    while the platforms are being unloaded, must not announce what the
+    reloaded entry will announce again.
+    """
+    await setup_entry(hass_london, student_entry)
+    fake.add_behaviour_point(STUDENT_ID, timestamp=NOW + timedelta(minutes=1))
+    freezer.tick(timedelta(minutes=2))
+    fired = record(hass_london, POINTS)
+    config_entries = hass_london.config_entries
+    unload_platforms = config_entries.async_unload_platforms
+    async with poll_held_open(hass_london, student_entry) as finish:
+
+        async def poll_ends_first(*args: Any) -> bool:
+            await finish()
+            return await unload_platforms(*args)
+
+        with patch.object(config_entries, "async_unload_platforms", poll_ends_first):
+            assert await config_entries.async_reload(student_entry.entry_id)
+    await hass_london.async_block_till_done()
+    await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fired) == 1
+
+
+async def test_a_poll_ending_after_removal_leaves_no_repair_issue(
+    hass_london: HomeAssistant, parent_entry: MockConfigEntry, fake: FakeClassCharts
+) -> None:
+    """A poll asked for before the entry was deleted, ending after, raises no
+    issue for an entry that is gone (removal deleted its issues)."""
+    proffalken(ADA, "01OLDADA000000000000000000").add_to_hass(hass_london)
+    await setup_entry(hass_london, parent_entry)
+    assert f"remove_old_entries_{parent_entry.entry_id}" in issues(hass_london)
+    async with poll_held_open(hass_london, parent_entry) as finish:
+        await hass_london.config_entries.async_remove(parent_entry.entry_id)
+        assert issues(hass_london) == {}
+        await finish()
+    assert issues(hass_london) == {}
+
+
+@pytest.mark.parametrize("refusal", ["captcha", "password"])
+async def test_a_login_refused_while_the_entry_unloads_asks_nothing(
+    hass_london: HomeAssistant,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    refusal: str,
+) -> None:
+    """A poll whose login is refused after the unload deleted the entry's
+    issues raises no issue and starts no reauthentication: the entry is not
+    loaded (after a reauthentication, it reloads with the new password)."""
+    await setup_entry(hass_london, parent_entry)
+    coordinator = parent_entry.runtime_data.coordinator
+    original = coordinator_module.fetch_due
+    release = asyncio.Event()
+
+    async def held(*args: Any) -> Any:
+        await release.wait()
+        return await original(*args)
+
+    config_entries = hass_london.config_entries
+    unload_platforms = config_entries.async_unload_platforms
+
+    async def poll_ends_first(*args: Any) -> bool:
+        if refusal == "captcha":
+            fake.captcha_required = True
+        else:
+            fake.change_password(PARENT_EMAIL, "changed")
+        fake.expire_sessions()
+        freezer.tick(timedelta(minutes=3))  # the poll's login is due again
+        release.set()
+        await poll
+        return await unload_platforms(*args)
+
+    with (
+        patch.object(coordinator_module, "fetch_due", held),
+        patch.object(config_entries, "async_unload_platforms", poll_ends_first),
+    ):
+        poll = hass_london.async_create_task(coordinator.async_refresh())
+        assert await config_entries.async_unload(parent_entry.entry_id)
+    await hass_london.async_block_till_done()
+    assert not coordinator.last_update_success  # the login was refused
+    assert issues(hass_london) == {}
+    assert not config_entries.flow.async_progress_by_handler(DOMAIN)

@@ -7,6 +7,7 @@ sensors, the "Timetable change" events fired and not fired, and the polls.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,9 +18,10 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from tests.conftest import LONDON, advance, setup_entry
+from tests.conftest import LONDON, advance, find_device, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, handlers, school
 from tests.integration.test_event import record
+from tests.integration.test_services import call
 
 CHANGE = "event.ada_example_timetable_change"
 CURRENT = "sensor.ada_example_current_lesson"
@@ -415,3 +417,51 @@ async def test_a_day_that_loses_its_lessons_is_read_again_five_minutes_later(
         seen[datetime.now(LONDON).strftime("%H:%M")] = len(fired)
     assert next(moment for moment, count in seen.items() if count) == "13:05"
     assert seen["13:05"] == 6
+
+
+async def test_a_read_answered_late_does_not_replace_a_later_one(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An action reads next Tuesday just before the morning poll reads the week;
+    ClassCharts moves a lesson in between and the action's answer arrives
+    last. The day keeps what the poll read, not the older answer."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    coordinator = student_entry.runtime_data.coordinator
+    known = coordinator.roster.states[STUDENT_ID].known_lessons
+    client = coordinator.client
+    read, release = asyncio.Event(), asyncio.Event()
+    original = client.get_timetable
+
+    async def held(*args: Any) -> Any:
+        answer = await original(*args)  # read before the move...
+        read.set()
+        await release.wait()  # ...and handed over after the poll's read
+        return answer
+
+    next_tuesday = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    assert date(2026, 12, 1) not in known()
+    monkeypatch.setattr(client, "get_timetable", held)
+    action = asyncio.ensure_future(
+        call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
+    )
+    await read.wait()
+    monkeypatch.setattr(client, "get_timetable", original)
+    fake.change_lesson(STUDENT_ID, date(2026, 12, 1), "9X/Ma2", room="M9")
+    # The day's first poll (before 06:00) reads the week, Tuesday included.
+    await advance(hass_london, freezer, timedelta(hours=5, minutes=30))
+    assert date(2026, 12, 1) in known()
+    release.set()
+    await action
+    fake.clear_requests()
+    again = await call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
+    assert fake.api_requests("timetable") == []  # from the cache
+    rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
+    assert rooms["9X/Ma2"] == "M9"

@@ -17,6 +17,7 @@ from homeassistant.exceptions import (
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from custom_components.classcharts_hass.school.datasets import Dataset
 from tests.conftest import TODAY, advance, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
@@ -114,6 +115,64 @@ async def test_tick_while_homework_is_being_read_is_not_lost(
     await advance(hass_london, freezer, timedelta(seconds=11))
     listed = {i["summary"]: i for i in await items(hass_london, TODO)}
     assert listed["Mathematics: Algebra starter"]["status"] == "completed"
+
+
+async def test_a_tick_whose_answer_is_lost_is_read_back(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ClassCharts ticked the homework, but its answer (and the read that would
+    have told) never came back: the action fails, and the list shows the tick
+    after the refresh, not at the next scheduled read hours later."""
+    await setup_entry(hass_london, student_entry)
+    client = student_entry.runtime_data.coordinator.client
+    original = client.set_homework_done
+
+    async def answer_lost(*args: Any) -> bool:
+        await original(*args)  # the toggle arrives...
+        raise ClassChartsConnectionError("no answer")  # ...its answer does not
+
+    monkeypatch.setattr(client, "set_homework_done", answer_lost)
+    summary = "Mathematics: Algebra starter"
+    uid = next(
+        i["uid"] for i in await items(hass_london, TODO) if i["summary"] == summary
+    )
+    with pytest.raises(HomeAssistantError):
+        await set_status(hass_london, TODO, summary, "completed")
+    assert fake.homework(int(uid)).ticked
+    for _ in range(2):  # the refresh after the debouncer's cooldown, and a poll
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed[summary]["status"] == "completed"
+
+
+async def test_a_tick_shows_in_the_parent_login_of_the_same_child(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Ada ticks her homework in her own login; her parent's login, which shows
+    the same homework, reads it again too rather than show it undone for hours."""
+    await setup_entry(hass_london, student_entry)
+    await setup_entry(hass_london, parent_entry)
+    parents = [
+        state.entity_id
+        for state in hass_london.states.async_all(TODO_DOMAIN)
+        if state.entity_id != TODO and state.entity_id.startswith("todo.ada_")
+    ]
+    assert len(parents) == 1
+    summary = "Mathematics: Algebra starter"
+    before = {i["summary"]: i for i in await items(hass_london, parents[0])}
+    assert before[summary]["status"] == "needs_action"
+    await set_status(hass_london, TODO, summary, "completed")
+    await advance(hass_london, freezer, timedelta(seconds=11))
+    after = {i["summary"]: i for i in await items(hass_london, parents[0])}
+    assert after[summary]["status"] == "completed"
 
 
 async def test_ticking_what_is_already_ticked_does_not_flip_it_back(

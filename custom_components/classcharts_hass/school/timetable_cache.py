@@ -41,6 +41,12 @@ class TimetableCache:
         # Days whose last read lost most lessons, waiting for a second read.
         self._doubted: set[date] = set()
         self._limit = asyncio.Semaphore(CONCURRENCY)
+        # Reads are numbered as they begin (the semaphore, first come first
+        # served, sends them in that order); per day, the number of the last
+        # one kept. A calendar's read and a poll's of one day may overlap: an
+        # answer arriving after that of a read begun later is older, left out.
+        self._reads = 0
+        self._last_kept: dict[date, int] = {}
 
     def known(self, start: date, end: date) -> dict[date, list[Lesson]]:
         """The cached days between two dates, without fetching."""
@@ -131,11 +137,15 @@ class TimetableCache:
 
     async def _read(self, days: list[date], now: datetime) -> list[Exception]:
         """Read each day and keep what it says; return the failures."""
+        first, self._reads = self._reads, self._reads + len(days)
         results = await asyncio.gather(
             *(self._one(day) for day in days), return_exceptions=True
         )
         errors: list[Exception] = []
-        for day, result in zip(days, results, strict=True):
+        for number, (day, result) in enumerate(zip(days, results, strict=True)):
+            if self._last_kept.get(day, -1) > first + number:
+                continue  # a read begun later has answered: this one is older
+            self._last_kept[day] = first + number
             if isinstance(result, Exception):
                 self._failing.setdefault(day, now)
                 errors.append(result)
@@ -200,6 +210,11 @@ class TimetableCache:
         # Past days are never read again: nothing is pending for them.
         self._doubted = {day for day in self._doubted if day >= today}
         self._failing = {d: t for d, t in self._failing.items() if d >= today}
+        self._last_kept = {
+            d: n
+            for d, n in self._last_kept.items()
+            if d in self._days or d in self._failing
+        }
 
 
 # Per client: its count of unreadable timetable items when a read last ended.
