@@ -62,8 +62,15 @@ class SchoolPupil:
 
     @property
     def data(self) -> PupilData:
-        """What the last poll holds about the pupil."""
-        return self.entry.runtime_data.coordinator.data.pupils[self.pupil_id]
+        """What the last poll holds about the pupil.
+
+        Read again after each wait: the entry may have reloaded meanwhile,
+        without this pupil (unticked in its options), and the answer then says so.
+        """
+        pupils = self.entry.runtime_data.coordinator.data.pupils
+        if self.pupil_id not in pupils:
+            raise AnswerError(f"{self.name} is no longer in ClassCharts here")
+        return pupils[self.pupil_id]
 
     def now(self) -> datetime:
         """The coordinator's clock (the school's time zone)."""

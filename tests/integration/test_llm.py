@@ -7,6 +7,7 @@ conversation, then a tool call. Home Assistant has the llm platform from
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 import json
 from pathlib import Path
@@ -479,3 +480,25 @@ async def test_homework_due_on_a_day_is_in_the_order_it_was_set(
     _, answer = await ask(hass_london, "school_day", pupil="Ada")
     titles = [h["title"] for h in answer["homework_due"]]
     assert titles == ["Algebra starter", "Volcano model"]
+
+
+async def test_a_pupil_gone_while_answering_is_an_error_answer(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The entry reloads without the pupil while the day is read: said, not raised."""
+    await setup_entry(hass_london, student_entry)
+    coordinator = student_entry.runtime_data.coordinator
+    read_lessons = coordinator.lessons
+
+    async def lessons_then_gone(*args: Any) -> Any:
+        days = await read_lessons(*args)
+        coordinator.data = replace(coordinator.data, pupils={})
+        return days
+
+    monkeypatch.setattr(coordinator, "lessons", lessons_then_gone)
+    error, answer = await ask(hass_london, "school_day", pupil="Ada")
+    assert error
+    assert answer == {"error": "Ada Example is no longer in ClassCharts here"}
