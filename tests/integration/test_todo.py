@@ -8,6 +8,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
     HomeAssistantError,
@@ -170,9 +171,31 @@ async def test_a_tick_shows_in_the_parent_login_of_the_same_child(
     before = {i["summary"]: i for i in await items(hass_london, parents[0])}
     assert before[summary]["status"] == "needs_action"
     await set_status(hass_london, TODO, summary, "completed")
+    # Her own list shows it at once, whichever login was set up last.
+    own = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert own[summary]["status"] == "completed"
     await advance(hass_london, freezer, timedelta(seconds=11))
     after = {i["summary"]: i for i in await items(hass_london, parents[0])}
     assert after[summary]["status"] == "completed"
+
+
+async def test_a_tick_works_beside_a_login_waiting_to_retry(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """Her parent's login could not be set up (ClassCharts failed it for now):
+    Ada's tick in her own login still succeeds and shows at once."""
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(1000, status=500, path_contains="/parent/login")
+    await setup_entry(hass_london, parent_entry)
+    assert parent_entry.state is ConfigEntryState.SETUP_RETRY
+    summary = "Mathematics: Algebra starter"
+    await set_status(hass_london, TODO, summary, "completed")
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed[summary]["status"] == "completed"
+    fake.clear_failures()
 
 
 async def test_ticking_what_is_already_ticked_does_not_flip_it_back(
