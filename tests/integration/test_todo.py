@@ -118,6 +118,28 @@ async def test_tick_while_homework_is_being_read_is_not_lost(
     assert listed["Mathematics: Algebra starter"]["status"] == "completed"
 
 
+async def test_after_the_read_back_homework_keeps_its_schedule(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The tick is read back once; the polls after it read homework every two
+    hours again (school hours), not at every poll."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    fake.clear_requests()
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    # Its state before the toggle, then the list read back.
+    assert len(fake.api_requests("homeworks")) == 2
+    fake.clear_requests()
+    for _ in range(6):  # the polls of 10:10 to 11:00
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fake.api_requests("activity")) == 6
+    assert fake.api_requests("homeworks") == []
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed["Mathematics: Algebra starter"]["status"] == "completed"
+
+
 async def test_a_tick_whose_answer_is_lost_is_read_back(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
