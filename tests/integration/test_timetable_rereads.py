@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from tests.conftest import LONDON, advance, find_device, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, handlers, school
 from tests.integration.test_event import record
@@ -465,3 +466,64 @@ async def test_a_read_answered_late_does_not_replace_a_later_one(
     assert fake.api_requests("timetable") == []  # from the cache
     rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
     assert rooms["9X/Ma2"] == "M9"
+
+
+async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An action reads next Tuesday, never read before; the morning poll's read
+    of that day begins later and fails first. The action's answer is the day
+    as ClassCharts gave it, not a day without lessons."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    coordinator = student_entry.runtime_data.coordinator
+    known = coordinator.roster.states[STUDENT_ID].known_lessons
+    client = coordinator.client
+    read, release = asyncio.Event(), asyncio.Event()
+    original = client.get_timetable
+    next_tuesday = date(2026, 12, 1)
+
+    async def held(*args: Any) -> Any:
+        answer = await original(*args)  # the action's read answers...
+        read.set()
+        await release.wait()  # ...and is handed over after the poll's
+        return answer
+
+    async def poll_fails_that_day(pupil_id: int, day: date) -> Any:
+        if day == next_tuesday:
+            raise ClassChartsConnectionError("no answer")
+        return await original(pupil_id, day)
+
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    assert next_tuesday not in known()
+    monkeypatch.setattr(client, "get_timetable", held)
+    action = asyncio.ensure_future(
+        call(
+            hass_london,
+            "get_timetable",
+            pupil=device.id,
+            start_date=next_tuesday.isoformat(),
+            end_date=next_tuesday.isoformat(),
+        )
+    )
+    await read.wait()
+    monkeypatch.setattr(client, "get_timetable", poll_fails_that_day)
+    # The day's first poll (before 06:00) reads the week, Tuesday included.
+    await advance(hass_london, freezer, timedelta(hours=5, minutes=30))
+    assert next_tuesday not in known()
+    monkeypatch.setattr(client, "get_timetable", original)
+    release.set()
+    answer = await action
+    lessons = [(lesson["class"], lesson["room"]) for lesson in answer["lessons"]]
+    expected = [
+        (lesson.name, lesson.room)
+        for lesson in await original(STUDENT_ID, next_tuesday)
+    ]
+    assert expected
+    assert lessons == expected
