@@ -527,3 +527,29 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
     ]
     assert expected
     assert lessons == expected
+
+
+async def test_a_day_read_again_alone_a_day_later_shows_the_change(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An action reads two weeks beyond the polls' days; a lesson of the last
+    Friday moves; a day later the action asks for that Friday alone: it is
+    read again, and the answer has the new room."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    weeks = {"start_date": "2026-12-07", "end_date": "2026-12-18"}
+    friday = {"start_date": "2026-12-18", "end_date": "2026-12-18"}
+    first = await call(hass_london, "get_timetable", pupil=device.id, **weeks)
+    assert any(lesson["class"] == "9X/Ma2" for lesson in first["lessons"])
+    fake.change_lesson(STUDENT_ID, date(2026, 12, 18), "9X/Ma2", room="M9")
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(hours=10, minutes=20))  # Wed 10:10
+    fake.clear_requests()
+    again = await call(hass_london, "get_timetable", pupil=device.id, **friday)
+    assert len(fake.api_requests("timetable")) == 1
+    rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
+    assert rooms["9X/Ma2"] == "M9"
