@@ -16,7 +16,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from tests.conftest import LONDON, advance, find_device, setup_entry
@@ -551,5 +554,56 @@ async def test_a_day_read_again_alone_a_day_later_shows_the_change(
     fake.clear_requests()
     again = await call(hass_london, "get_timetable", pupil=device.id, **friday)
     assert len(fake.api_requests("timetable")) == 1
+    rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
+    assert rooms["9X/Ma2"] == "M9"
+
+
+async def test_a_poll_answered_late_does_not_replace_an_action_read_after_it(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The morning poll reads the week, next Tuesday last; ClassCharts moves a
+    lesson of that Tuesday; an action reads the day just after the poll did,
+    and the poll's answer arrives last. The day keeps the action's read."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    coordinator = student_entry.runtime_data.coordinator
+    client = coordinator.client
+    read, release = asyncio.Event(), asyncio.Event()
+    original = client.get_timetable
+    next_tuesday = date(2026, 12, 1)
+    day = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
+
+    async def held(pupil_id: int, asked: date) -> Any:
+        answer = await original(pupil_id, asked)
+        if asked == next_tuesday:  # read before the move...
+            read.set()
+            await release.wait()  # ...and handed over after the action's read
+        return answer
+
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    monkeypatch.setattr(client, "get_timetable", held)
+    polls = coordinator.data.poll
+    # The day's first poll (before 06:00) reads the week, next Tuesday last.
+    freezer.tick(timedelta(hours=5, minutes=30))
+    async_fire_time_changed(hass_london)
+    await read.wait()
+    monkeypatch.setattr(client, "get_timetable", original)
+    fake.change_lesson(STUDENT_ID, next_tuesday, "9X/Ma2", room="M9")
+    now = await call(hass_london, "get_timetable", pupil=device.id, **day)
+    assert {lesson["class"]: lesson["room"] for lesson in now["lessons"]}[
+        "9X/Ma2"
+    ] == "M9"
+    release.set()
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    assert coordinator.data.poll == polls + 1  # the poll is over
+    fake.clear_requests()
+    again = await call(hass_london, "get_timetable", pupil=device.id, **day)
+    assert fake.api_requests("timetable") == []  # from the cache
     rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
     assert rooms["9X/Ma2"] == "M9"
