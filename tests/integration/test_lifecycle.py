@@ -265,10 +265,12 @@ async def test_a_login_refused_while_the_entry_unloads_asks_nothing(
     fake: FakeClassCharts,
     freezer: FrozenDateTimeFactory,
     refusal: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A poll whose login is refused after the unload deleted the entry's
     issues raises no issue and starts no reauthentication: the entry is not
-    loaded (after a reauthentication, it reloads with the new password)."""
+    loaded (after a reauthentication, it reloads with the new password). The
+    log says why the poll failed."""
     await setup_entry(hass_london, parent_entry)
     coordinator = parent_entry.runtime_data.coordinator
     original = coordinator_module.fetch_due
@@ -302,3 +304,8 @@ async def test_a_login_refused_while_the_entry_unloads_asks_nothing(
     assert not coordinator.last_update_success  # the login was refused
     assert issues(hass_london) == {}
     assert not config_entries.flow.async_progress_by_handler(DOMAIN)
+    why = {
+        "captcha": "ClassCharts asks for a captcha at login",
+        "password": "ClassCharts no longer accepts the stored login",
+    }[refusal]
+    assert any(why in record.getMessage() for record in caplog.records)

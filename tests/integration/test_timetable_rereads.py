@@ -16,8 +16,12 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
+from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from tests.conftest import LONDON, advance, find_device, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts, handlers, school
 from tests.integration.test_event import record
@@ -462,6 +466,144 @@ async def test_a_read_answered_late_does_not_replace_a_later_one(
     await action
     fake.clear_requests()
     again = await call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
+    assert fake.api_requests("timetable") == []  # from the cache
+    rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
+    assert rooms["9X/Ma2"] == "M9"
+
+
+async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An action reads next Tuesday, never read before; the morning poll's read
+    of that day begins later and fails first. The action's answer is the day
+    as ClassCharts gave it, not a day without lessons."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    coordinator = student_entry.runtime_data.coordinator
+    known = coordinator.roster.states[STUDENT_ID].known_lessons
+    client = coordinator.client
+    read, release = asyncio.Event(), asyncio.Event()
+    original = client.get_timetable
+    next_tuesday = date(2026, 12, 1)
+
+    async def held(*args: Any) -> Any:
+        answer = await original(*args)  # the action's read answers...
+        read.set()
+        await release.wait()  # ...and is handed over after the poll's
+        return answer
+
+    async def poll_fails_that_day(pupil_id: int, day: date) -> Any:
+        if day == next_tuesday:
+            raise ClassChartsConnectionError("no answer")
+        return await original(pupil_id, day)
+
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    assert next_tuesday not in known()
+    monkeypatch.setattr(client, "get_timetable", held)
+    action = asyncio.ensure_future(
+        call(
+            hass_london,
+            "get_timetable",
+            pupil=device.id,
+            start_date=next_tuesday.isoformat(),
+            end_date=next_tuesday.isoformat(),
+        )
+    )
+    await read.wait()
+    monkeypatch.setattr(client, "get_timetable", poll_fails_that_day)
+    # The day's first poll (before 06:00) reads the week, Tuesday included.
+    await advance(hass_london, freezer, timedelta(hours=5, minutes=30))
+    assert next_tuesday not in known()
+    monkeypatch.setattr(client, "get_timetable", original)
+    release.set()
+    answer = await action
+    lessons = [(lesson["class"], lesson["room"]) for lesson in answer["lessons"]]
+    expected = [
+        (lesson.name, lesson.room)
+        for lesson in await original(STUDENT_ID, next_tuesday)
+    ]
+    assert expected
+    assert lessons == expected
+
+
+async def test_a_day_read_again_alone_a_day_later_shows_the_change(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An action reads two weeks beyond the polls' days; a lesson of the last
+    Friday moves; a day later the action asks for that Friday alone: it is
+    read again, and the answer has the new room."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    weeks = {"start_date": "2026-12-07", "end_date": "2026-12-18"}
+    friday = {"start_date": "2026-12-18", "end_date": "2026-12-18"}
+    first = await call(hass_london, "get_timetable", pupil=device.id, **weeks)
+    assert any(lesson["class"] == "9X/Ma2" for lesson in first["lessons"])
+    fake.change_lesson(STUDENT_ID, date(2026, 12, 18), "9X/Ma2", room="M9")
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(hours=10, minutes=20))  # Wed 10:10
+    fake.clear_requests()
+    again = await call(hass_london, "get_timetable", pupil=device.id, **friday)
+    assert len(fake.api_requests("timetable")) == 1
+    rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
+    assert rooms["9X/Ma2"] == "M9"
+
+
+async def test_a_poll_answered_late_does_not_replace_an_action_read_after_it(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The morning poll reads the week, next Tuesday last; ClassCharts moves a
+    lesson of that Tuesday; an action reads the day just after the poll did,
+    and the poll's answer arrives last. The day keeps the action's read."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
+    assert device is not None
+    coordinator = student_entry.runtime_data.coordinator
+    client = coordinator.client
+    read, release = asyncio.Event(), asyncio.Event()
+    original = client.get_timetable
+    next_tuesday = date(2026, 12, 1)
+    day = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
+
+    async def held(pupil_id: int, asked: date) -> Any:
+        answer = await original(pupil_id, asked)
+        if asked == next_tuesday:  # read before the move...
+            read.set()
+            await release.wait()  # ...and handed over after the action's read
+        return answer
+
+    await run_until(hass_london, freezer, "23:50")
+    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    monkeypatch.setattr(client, "get_timetable", held)
+    polls = coordinator.data.poll
+    # The day's first poll (before 06:00) reads the week, next Tuesday last.
+    freezer.tick(timedelta(hours=5, minutes=30))
+    async_fire_time_changed(hass_london)
+    await read.wait()
+    monkeypatch.setattr(client, "get_timetable", original)
+    fake.change_lesson(STUDENT_ID, next_tuesday, "9X/Ma2", room="M9")
+    now = await call(hass_london, "get_timetable", pupil=device.id, **day)
+    assert {lesson["class"]: lesson["room"] for lesson in now["lessons"]}[
+        "9X/Ma2"
+    ] == "M9"
+    release.set()
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    assert coordinator.data.poll == polls + 1  # the poll is over
+    fake.clear_requests()
+    again = await call(hass_london, "get_timetable", pupil=device.id, **day)
     assert fake.api_requests("timetable") == []  # from the cache
     rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
     assert rooms["9X/Ma2"] == "M9"

@@ -8,6 +8,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.todo import DOMAIN as TODO_DOMAIN
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
     HomeAssistantError,
@@ -117,6 +118,28 @@ async def test_tick_while_homework_is_being_read_is_not_lost(
     assert listed["Mathematics: Algebra starter"]["status"] == "completed"
 
 
+async def test_after_the_read_back_homework_keeps_its_schedule(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The tick is read back once; the polls after it read homework every two
+    hours again (school hours), not at every poll."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00
+    fake.clear_requests()
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    # Its state before the toggle, then the list read back.
+    assert len(fake.api_requests("homeworks")) == 2
+    fake.clear_requests()
+    for _ in range(6):  # the polls of 10:10 to 11:00
+        await advance(hass_london, freezer, timedelta(minutes=10))
+    assert len(fake.api_requests("activity")) == 6
+    assert fake.api_requests("homeworks") == []
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed["Mathematics: Algebra starter"]["status"] == "completed"
+
+
 async def test_a_tick_whose_answer_is_lost_is_read_back(
     hass_london: HomeAssistant,
     student_entry: MockConfigEntry,
@@ -170,9 +193,31 @@ async def test_a_tick_shows_in_the_parent_login_of_the_same_child(
     before = {i["summary"]: i for i in await items(hass_london, parents[0])}
     assert before[summary]["status"] == "needs_action"
     await set_status(hass_london, TODO, summary, "completed")
+    # Her own list shows it at once, whichever login was set up last.
+    own = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert own[summary]["status"] == "completed"
     await advance(hass_london, freezer, timedelta(seconds=11))
     after = {i["summary"]: i for i in await items(hass_london, parents[0])}
     assert after[summary]["status"] == "completed"
+
+
+async def test_a_tick_works_beside_a_login_waiting_to_retry(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    parent_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+) -> None:
+    """Her parent's login could not be set up (ClassCharts failed it for now):
+    Ada's tick in her own login still succeeds and shows at once."""
+    await setup_entry(hass_london, student_entry)
+    fake.fail_next(1000, status=500, path_contains="/parent/login")
+    await setup_entry(hass_london, parent_entry)
+    assert parent_entry.state is ConfigEntryState.SETUP_RETRY
+    summary = "Mathematics: Algebra starter"
+    await set_status(hass_london, TODO, summary, "completed")
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed[summary]["status"] == "completed"
+    fake.clear_failures()
 
 
 async def test_ticking_what_is_already_ticked_does_not_flip_it_back(

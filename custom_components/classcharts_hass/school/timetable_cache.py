@@ -43,8 +43,9 @@ class TimetableCache:
         self._limit = asyncio.Semaphore(CONCURRENCY)
         # Reads are numbered as they begin (the semaphore, first come first
         # served, sends them in that order); per day, the number of the last
-        # one kept. A calendar's read and a poll's of one day may overlap: an
-        # answer arriving after that of a read begun later is older, left out.
+        # answer kept. A calendar's read and a poll's of one day may overlap: an
+        # answer arriving after that of a read begun later is older, left out;
+        # a failure is no answer (an older one may still be the newest there is).
         self._reads = 0
         self._last_kept: dict[date, int] = {}
 
@@ -145,13 +146,13 @@ class TimetableCache:
         for number, (day, result) in enumerate(zip(days, results, strict=True)):
             if self._last_kept.get(day, -1) > first + number:
                 continue  # a read begun later has answered: this one is older
-            self._last_kept[day] = first + number
             if isinstance(result, Exception):
                 self._failing.setdefault(day, now)
                 errors.append(result)
             elif isinstance(result, BaseException):
                 raise result  # cancellation is not a failed read
             else:
+                self._last_kept[day] = first + number
                 self._accept(day, result, now)
         self._trim(now.date())
         return errors
