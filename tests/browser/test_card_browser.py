@@ -294,6 +294,35 @@ async def test_parent_sees_no_ticks(school: School) -> None:
         assert browser.errors == [], browser.failed
 
 
+async def test_points_show_in_order_with_their_signs(school: School) -> None:
+    """Ben gets a negative point: positive first, then minus one negative, in its colour."""
+    ben = "sensor.ben_example"
+    await school.add("point", "ben", "negative")
+    async with api_of(school.stack) as api:
+        await api.post(
+            "/api/services/homeassistant/update_entity",
+            {"entity_id": f"{ben}_negative_points_today"},
+        )
+
+    async def read() -> bool:
+        negative = await state(school, f"{ben}_negative_points_today")
+        return bool(negative["state"] == "1")
+
+    await wait_until("Ben's negative point in Home Assistant", read, 60)
+    positive = (await state(school, f"{ben}_positive_points_today"))["state"]
+    async with card_page(school) as browser:
+        await open_card(browser.page, school, "Ben")
+        spans = browser.page.locator("classcharts-card .section-points span")
+        await expect(spans).to_have_text(
+            [
+                "0 positive" if positive == "0" else f"+{positive} positive",
+                "\u22121 negative",  # the minus sign, as the card writes it
+            ]
+        )
+        await expect(spans.nth(1)).to_have_class("negative")
+        assert browser.errors == [], browser.failed
+
+
 async def test_sections_of_hidden_data_are_left_out(school: School) -> None:
     """A section whose entities are gone is left out; the others stay.
 
