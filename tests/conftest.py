@@ -5,10 +5,12 @@ from __future__ import annotations
 # Import the project's package before the test plugin's own copy takes the name.
 import custom_components.classcharts_hass  # noqa: F401  # isort: skip
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import date, datetime, timedelta
 import json
 import logging
+from typing import Any
 from unittest.mock import patch
 from zoneinfo import ZoneInfo
 
@@ -196,6 +198,41 @@ async def advance(
     freezer.tick(delta)
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+class HeldAnswer:
+    """A patched call whose first answer (of those ``holds`` picks) comes back
+    from the fake and then waits for ``release``: a read in flight across
+    whatever the test does meanwhile. Later calls pass straight through."""
+
+    def __init__(
+        self, original: Callable[..., Awaitable[Any]], holds: Callable[..., bool]
+    ) -> None:
+        """Wrap ``original``."""
+        self.original = original
+        self._holds = holds
+        self.read = asyncio.Event()  # the held answer has come back
+        self.release = asyncio.Event()  # hand it over
+
+    async def __call__(self, *args: Any) -> Any:
+        """Answer, holding the first picked answer until released."""
+        answer = await self.original(*args)
+        if not self.read.is_set() and self._holds(*args):
+            self.read.set()
+            await self.release.wait()
+        return answer
+
+
+def hold_first_answer(
+    monkeypatch: pytest.MonkeyPatch,
+    target: object,
+    name: str,
+    holds: Callable[..., bool] = lambda *_: True,
+) -> HeldAnswer:
+    """Patch ``target.name`` with a ``HeldAnswer``."""
+    held = HeldAnswer(getattr(target, name), holds)
+    monkeypatch.setattr(target, name, held)
+    return held
 
 
 def find_device(hass: HomeAssistant, identifier: str) -> dr.DeviceEntry | None:

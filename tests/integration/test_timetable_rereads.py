@@ -22,7 +22,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.classcharts_hass.client import ClassChartsConnectionError
-from tests.conftest import LONDON, advance, find_device, setup_entry
+from tests.conftest import (
+    LONDON,
+    advance,
+    find_device,
+    hold_first_answer,
+    setup_entry,
+)
 from tests.fake_server import STUDENT_ID, FakeClassCharts, handlers, school
 from tests.integration.test_event import record
 from tests.integration.test_services import call
@@ -438,31 +444,21 @@ async def test_a_read_answered_late_does_not_replace_a_later_one(
     assert device is not None
     coordinator = student_entry.runtime_data.coordinator
     known = coordinator.roster.states[STUDENT_ID].known_lessons
-    client = coordinator.client
-    read, release = asyncio.Event(), asyncio.Event()
-    original = client.get_timetable
-
-    async def held(*args: Any) -> Any:
-        answer = await original(*args)  # read before the move...
-        read.set()
-        await release.wait()  # ...and handed over after the poll's read
-        return answer
-
     next_tuesday = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
     await run_until(hass_london, freezer, "23:50")
     await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
     assert date(2026, 12, 1) not in known()
-    monkeypatch.setattr(client, "get_timetable", held)
+    # The action's read, before the move, is handed over after the poll's read.
+    held = hold_first_answer(monkeypatch, coordinator.client, "get_timetable")
     action = asyncio.ensure_future(
         call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
     )
-    await read.wait()
-    monkeypatch.setattr(client, "get_timetable", original)
+    await held.read.wait()
     fake.change_lesson(STUDENT_ID, date(2026, 12, 1), "9X/Ma2", room="M9")
     # The day's first poll (before 06:00) reads the week, Tuesday included.
     await advance(hass_london, freezer, timedelta(hours=5, minutes=30))
     assert date(2026, 12, 1) in known()
-    release.set()
+    held.release.set()
     await action
     fake.clear_requests()
     again = await call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
@@ -487,15 +483,8 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
     coordinator = student_entry.runtime_data.coordinator
     known = coordinator.roster.states[STUDENT_ID].known_lessons
     client = coordinator.client
-    read, release = asyncio.Event(), asyncio.Event()
     original = client.get_timetable
     next_tuesday = date(2026, 12, 1)
-
-    async def held(*args: Any) -> Any:
-        answer = await original(*args)  # the action's read answers...
-        read.set()
-        await release.wait()  # ...and is handed over after the poll's
-        return answer
 
     async def poll_fails_that_day(pupil_id: int, day: date) -> Any:
         if day == next_tuesday:
@@ -505,7 +494,8 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
     await run_until(hass_london, freezer, "23:50")
     await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
     assert next_tuesday not in known()
-    monkeypatch.setattr(client, "get_timetable", held)
+    # The action's read answers, and is handed over after the poll's.
+    held = hold_first_answer(monkeypatch, client, "get_timetable")
     action = asyncio.ensure_future(
         call(
             hass_london,
@@ -515,13 +505,13 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
             end_date=next_tuesday.isoformat(),
         )
     )
-    await read.wait()
+    await held.read.wait()
     monkeypatch.setattr(client, "get_timetable", poll_fails_that_day)
     # The day's first poll (before 06:00) reads the week, Tuesday included.
     await advance(hass_london, freezer, timedelta(hours=5, minutes=30))
     assert next_tuesday not in known()
     monkeypatch.setattr(client, "get_timetable", original)
-    release.set()
+    held.release.set()
     answer = await action
     lessons = [(lesson["class"], lesson["room"]) for lesson in answer["lessons"]]
     expected = [
@@ -572,34 +562,29 @@ async def test_a_poll_answered_late_does_not_replace_an_action_read_after_it(
     device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
     assert device is not None
     coordinator = student_entry.runtime_data.coordinator
-    client = coordinator.client
-    read, release = asyncio.Event(), asyncio.Event()
-    original = client.get_timetable
     next_tuesday = date(2026, 12, 1)
     day = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
-
-    async def held(pupil_id: int, asked: date) -> Any:
-        answer = await original(pupil_id, asked)
-        if asked == next_tuesday:  # read before the move...
-            read.set()
-            await release.wait()  # ...and handed over after the action's read
-        return answer
-
     await run_until(hass_london, freezer, "23:50")
     await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
-    monkeypatch.setattr(client, "get_timetable", held)
+    # The poll's read of that Tuesday, before the move, is handed over after
+    # the action's read.
+    held = hold_first_answer(
+        monkeypatch,
+        coordinator.client,
+        "get_timetable",
+        lambda _pupil, asked: asked == next_tuesday,
+    )
     polls = coordinator.data.poll
     # The day's first poll (before 06:00) reads the week, next Tuesday last.
     freezer.tick(timedelta(hours=5, minutes=30))
     async_fire_time_changed(hass_london)
-    await read.wait()
-    monkeypatch.setattr(client, "get_timetable", original)
+    await held.read.wait()
     fake.change_lesson(STUDENT_ID, next_tuesday, "9X/Ma2", room="M9")
     now = await call(hass_london, "get_timetable", pupil=device.id, **day)
     assert {lesson["class"]: lesson["room"] for lesson in now["lessons"]}[
         "9X/Ma2"
     ] == "M9"
-    release.set()
+    held.release.set()
     await hass_london.async_block_till_done(wait_background_tasks=True)
     assert coordinator.data.poll == polls + 1  # the poll is over
     fake.clear_requests()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -20,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from custom_components.classcharts_hass.school.datasets import Dataset
-from tests.conftest import TODAY, advance, setup_entry
+from tests.conftest import TODAY, advance, hold_first_answer, setup_entry
 from tests.fake_server import STUDENT_ID, FakeClassCharts
 
 TODO = "todo.ada_example_homework"
@@ -94,23 +93,13 @@ async def test_tick_while_homework_is_being_read_is_not_lost(
     """A poll's answer from before the tick does not stand in for the read after it."""
     await setup_entry(hass_london, student_entry)
     coordinator = student_entry.runtime_data.coordinator
-    client = coordinator.client
-    read, release = asyncio.Event(), asyncio.Event()
-    original = client.get_homeworks
-
-    async def held(*args: Any) -> Any:
-        answer = await original(*args)  # read before the tick...
-        read.set()
-        await release.wait()  # ...and handed over after it
-        return answer
-
-    monkeypatch.setattr(client, "get_homeworks", held)
+    # The poll's homework is read before the tick and handed over after it.
+    held = hold_first_answer(monkeypatch, coordinator.client, "get_homeworks")
     coordinator.invalidate(STUDENT_ID, Dataset.HOMEWORK)
     poll = hass_london.async_create_task(coordinator.async_refresh())
-    await read.wait()
-    monkeypatch.setattr(client, "get_homeworks", original)
+    await held.read.wait()
     await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
-    release.set()
+    held.release.set()
     await poll
     # The refresh the tick asked for comes after the debouncer's cooldown.
     await advance(hass_london, freezer, timedelta(seconds=11))
