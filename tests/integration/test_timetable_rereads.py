@@ -25,13 +25,12 @@ from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from tests.conftest import (
     LONDON,
     advance,
-    find_device,
     hold_first_answer,
     setup_entry,
 )
 from tests.fake_server import STUDENT_ID, FakeClassCharts, handlers, school
 from tests.integration.test_event import record
-from tests.integration.test_services import call
+from tests.integration.test_services import call, device_of
 
 CHANGE = "event.ada_example_timetable_change"
 CURRENT = "sensor.ada_example_current_lesson"
@@ -140,6 +139,15 @@ async def run_until(
     target = datetime.now(LONDON).replace(hour=hour, minute=minute, second=0)
     while datetime.now(LONDON) < target:
         await advance(hass, freezer, timedelta(minutes=10))
+
+
+async def to_wednesday_night(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Through Tuesday's polls to Wednesday 00:30, before that day's first poll
+    (before 06:00) reads the week."""
+    await run_until(hass, freezer, "23:50")
+    await advance(hass, freezer, timedelta(minutes=40))
 
 
 def state(hass: HomeAssistant, entity_id: str) -> str:
@@ -440,18 +448,16 @@ async def test_a_read_answered_late_does_not_replace_a_later_one(
     ClassCharts moves a lesson in between and the action's answer arrives
     last. The day keeps what the poll read, not the older answer."""
     await setup_entry(hass_london, student_entry)  # Tuesday 10:00
-    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
-    assert device is not None
+    pupil = device_of(hass_london, student_entry, STUDENT_ID)
     coordinator = student_entry.runtime_data.coordinator
     known = coordinator.roster.states[STUDENT_ID].known_lessons
     next_tuesday = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
-    await run_until(hass_london, freezer, "23:50")
-    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    await to_wednesday_night(hass_london, freezer)
     assert date(2026, 12, 1) not in known()
     # The action's read, before the move, is handed over after the poll's read.
     held = hold_first_answer(monkeypatch, coordinator.client, "get_timetable")
     action = asyncio.ensure_future(
-        call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
+        call(hass_london, "get_timetable", pupil=pupil, **next_tuesday)
     )
     await held.read.wait()
     fake.change_lesson(STUDENT_ID, date(2026, 12, 1), "9X/Ma2", room="M9")
@@ -461,7 +467,7 @@ async def test_a_read_answered_late_does_not_replace_a_later_one(
     held.release.set()
     await action
     fake.clear_requests()
-    again = await call(hass_london, "get_timetable", pupil=device.id, **next_tuesday)
+    again = await call(hass_london, "get_timetable", pupil=pupil, **next_tuesday)
     assert fake.api_requests("timetable") == []  # from the cache
     rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
     assert rooms["9X/Ma2"] == "M9"
@@ -478,8 +484,7 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
     of that day begins later and fails first. The action's answer is the day
     as ClassCharts gave it, not a day without lessons."""
     await setup_entry(hass_london, student_entry)  # Tuesday 10:00
-    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
-    assert device is not None
+    pupil = device_of(hass_london, student_entry, STUDENT_ID)
     coordinator = student_entry.runtime_data.coordinator
     known = coordinator.roster.states[STUDENT_ID].known_lessons
     client = coordinator.client
@@ -491,8 +496,7 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
             raise ClassChartsConnectionError("no answer")
         return await original(pupil_id, day)
 
-    await run_until(hass_london, freezer, "23:50")
-    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    await to_wednesday_night(hass_london, freezer)
     assert next_tuesday not in known()
     # The action's read answers, and is handed over after the poll's.
     held = hold_first_answer(monkeypatch, client, "get_timetable")
@@ -500,7 +504,7 @@ async def test_a_day_read_first_by_an_action_is_not_lost_to_a_later_failed_read(
         call(
             hass_london,
             "get_timetable",
-            pupil=device.id,
+            pupil=pupil,
             start_date=next_tuesday.isoformat(),
             end_date=next_tuesday.isoformat(),
         )
@@ -532,17 +536,16 @@ async def test_a_day_read_again_alone_a_day_later_shows_the_change(
     Friday moves; a day later the action asks for that Friday alone: it is
     read again, and the answer has the new room."""
     await setup_entry(hass_london, student_entry)  # Tuesday 10:00
-    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
-    assert device is not None
+    pupil = device_of(hass_london, student_entry, STUDENT_ID)
     weeks = {"start_date": "2026-12-07", "end_date": "2026-12-18"}
     friday = {"start_date": "2026-12-18", "end_date": "2026-12-18"}
-    first = await call(hass_london, "get_timetable", pupil=device.id, **weeks)
+    first = await call(hass_london, "get_timetable", pupil=pupil, **weeks)
     assert any(lesson["class"] == "9X/Ma2" for lesson in first["lessons"])
     fake.change_lesson(STUDENT_ID, date(2026, 12, 18), "9X/Ma2", room="M9")
     await run_until(hass_london, freezer, "23:50")
     await advance(hass_london, freezer, timedelta(hours=10, minutes=20))  # Wed 10:10
     fake.clear_requests()
-    again = await call(hass_london, "get_timetable", pupil=device.id, **friday)
+    again = await call(hass_london, "get_timetable", pupil=pupil, **friday)
     assert len(fake.api_requests("timetable")) == 1
     rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
     assert rooms["9X/Ma2"] == "M9"
@@ -559,13 +562,11 @@ async def test_a_poll_answered_late_does_not_replace_an_action_read_after_it(
     lesson of that Tuesday; an action reads the day just after the poll did,
     and the poll's answer arrives last. The day keeps the action's read."""
     await setup_entry(hass_london, student_entry)  # Tuesday 10:00
-    device = find_device(hass_london, f"{student_entry.unique_id}_{STUDENT_ID}")
-    assert device is not None
+    pupil = device_of(hass_london, student_entry, STUDENT_ID)
     coordinator = student_entry.runtime_data.coordinator
     next_tuesday = date(2026, 12, 1)
     day = {"start_date": "2026-12-01", "end_date": "2026-12-01"}
-    await run_until(hass_london, freezer, "23:50")
-    await advance(hass_london, freezer, timedelta(minutes=40))  # Wednesday 00:30
+    await to_wednesday_night(hass_london, freezer)
     # The poll's read of that Tuesday, before the move, is handed over after
     # the action's read.
     held = hold_first_answer(
@@ -580,7 +581,7 @@ async def test_a_poll_answered_late_does_not_replace_an_action_read_after_it(
     async_fire_time_changed(hass_london)
     await held.read.wait()
     fake.change_lesson(STUDENT_ID, next_tuesday, "9X/Ma2", room="M9")
-    now = await call(hass_london, "get_timetable", pupil=device.id, **day)
+    now = await call(hass_london, "get_timetable", pupil=pupil, **day)
     assert {lesson["class"]: lesson["room"] for lesson in now["lessons"]}[
         "9X/Ma2"
     ] == "M9"
@@ -588,7 +589,7 @@ async def test_a_poll_answered_late_does_not_replace_an_action_read_after_it(
     await hass_london.async_block_till_done(wait_background_tasks=True)
     assert coordinator.data.poll == polls + 1  # the poll is over
     fake.clear_requests()
-    again = await call(hass_london, "get_timetable", pupil=device.id, **day)
+    again = await call(hass_london, "get_timetable", pupil=pupil, **day)
     assert fake.api_requests("timetable") == []  # from the cache
     rooms = {lesson["class"]: lesson["room"] for lesson in again["lessons"]}
     assert rooms["9X/Ma2"] == "M9"
