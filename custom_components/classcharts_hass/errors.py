@@ -45,14 +45,18 @@ def _reauth_or[E: UpdateFailed | ConfigEntryNotReady](
     err: ClassChartsError, other: type[E]
 ) -> ConfigEntryAuthFailed | E:
     """Refused credentials start a reauth; anything else is ``other``, translated."""
-    key = _translation_key(err)
-    if key == "invalid_auth":
+    if isinstance(err, ClassChartsAuthenticationError):
         return ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         )
-    return other(
+    return _translated(err, other)
+
+
+def _translated[E: HomeAssistantError](err: ClassChartsError, kind: type[E]) -> E:
+    """``kind`` with the client error's translated message."""
+    return kind(
         translation_domain=DOMAIN,
-        translation_key=key,
+        translation_key=_translation_key(err),
         translation_placeholders={"error": str(err)},
     )
 
@@ -65,13 +69,7 @@ def update_error(
     ``reauth=False`` (the entry is unloading, perhaps to reload with a new
     password): refused credentials fail the refresh and ask for nothing.
     """
-    if not reauth:
-        return UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key=_translation_key(err),
-            translation_placeholders={"error": str(err)},
-        )
-    return _reauth_or(err, UpdateFailed)
+    return _reauth_or(err, UpdateFailed) if reauth else _translated(err, UpdateFailed)
 
 
 def setup_error(err: ClassChartsError) -> ConfigEntryAuthFailed | ConfigEntryNotReady:
@@ -81,8 +79,4 @@ def setup_error(err: ClassChartsError) -> ConfigEntryAuthFailed | ConfigEntryNot
 
 def action_error(err: ClassChartsError) -> HomeAssistantError:
     """The exception an entity action or service raises for a client error."""
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=_translation_key(err),
-        translation_placeholders={"error": str(err)},
-    )
+    return _translated(err, HomeAssistantError)

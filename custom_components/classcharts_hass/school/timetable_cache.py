@@ -211,11 +211,8 @@ class TimetableCache:
         # Past days are never read again: nothing is pending for them.
         self._doubted = {day for day in self._doubted if day >= today}
         self._failing = {d: t for d, t in self._failing.items() if d >= today}
-        self._last_kept = {
-            d: n
-            for d, n in self._last_kept.items()
-            if d in self._days or d in self._failing
-        }
+        # Only answers kept are numbered, and a kept answer's day is cached.
+        self._last_kept = {d: n for d, n in self._last_kept.items() if d in self._days}
 
 
 # Per client: its count of unreadable timetable items when a read last ended.
