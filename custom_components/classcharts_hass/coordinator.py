@@ -57,6 +57,11 @@ __all__ = ["ClassChartsConfigEntry", "ClassChartsCoordinator", "device_identifie
 
 # A timetable day that lost most of its lessons is read again this soon.
 CONFIRM_AFTER: Final = timedelta(minutes=5)
+# A dataset we changed while a poll read it is read again this soon. The
+# refresh the change asked for may never run: Home Assistant drops it when
+# its cooldown ends during a poll ("any call is good"), and that poll's
+# answer may predate the change.
+READ_AGAIN_AFTER_CHANGE: Final = timedelta(seconds=10)
 
 type ClassChartsConfigEntry = ConfigEntry[ClassChartsRuntimeData]
 
@@ -138,6 +143,11 @@ class ClassChartsCoordinator(DataUpdateCoordinator[AccountData]):
         if any(state.timetable.doubted for state in self._states.values()):
             # A day that lost most lessons is read again minutes later.
             interval = min(interval, CONFIRM_AFTER)
+        if any(
+            state.forced & fresh.get(pupil_id, set())
+            for pupil_id, state in self._states.items()
+        ):
+            interval = min(interval, READ_AGAIN_AFTER_CHANGE)
         self.update_interval = max(interval, wait)
         data = self._snapshot(now, fresh)
         if not self._closed:  # an unloaded entry's issues are gone, and stay so

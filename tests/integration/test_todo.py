@@ -15,7 +15,10 @@ from homeassistant.exceptions import (
     ServiceValidationError,
 )
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.classcharts_hass.client import ClassChartsConnectionError
 from custom_components.classcharts_hass.school.datasets import Dataset
@@ -105,6 +108,63 @@ async def test_tick_while_homework_is_being_read_is_not_lost(
     await advance(hass_london, freezer, timedelta(seconds=11))
     listed = {i["summary"]: i for i in await items(hass_london, TODO)}
     assert listed["Mathematics: Algebra starter"]["status"] == "completed"
+
+
+async def test_tick_during_a_long_scheduled_poll_is_read_again(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A scheduled poll outlasts the refresh the tick asked for.
+
+    Home Assistant drops that refresh (a poll is running, "any call is good"),
+    and the poll's homework predates the tick: homework is read again seconds
+    later, not at the next scheduled read hours away.
+    """
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00, school hours
+    coordinator = student_entry.runtime_data.coordinator
+    held = hold_first_answer(monkeypatch, coordinator.client, "get_homeworks")
+    coordinator.invalidate(STUDENT_ID, Dataset.HOMEWORK)
+    freezer.tick(timedelta(minutes=10))
+    async_fire_time_changed(hass_london)  # the scheduled poll starts, and is held
+    await held.read.wait()
+    await set_status(hass_london, TODO, "Mathematics: Algebra starter", "completed")
+    # The cooldown ends while the poll still runs: the asked-for refresh is dropped.
+    freezer.tick(timedelta(seconds=11))
+    async_fire_time_changed(hass_london)
+    await hass_london.async_block_till_done()
+    held.release.set()
+    await hass_london.async_block_till_done(wait_background_tasks=True)
+    # The poll kept its answer from before the tick.
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed["Mathematics: Algebra starter"]["status"] == "needs_action"
+    fake.clear_requests()
+    await advance(hass_london, freezer, timedelta(seconds=11))
+    listed = {i["summary"]: i for i in await items(hass_london, TODO)}
+    assert listed["Mathematics: Algebra starter"]["status"] == "completed"
+    assert len(fake.api_requests("homeworks")) == 1
+
+
+async def test_a_failed_read_after_a_tick_keeps_the_schedule(
+    hass_london: HomeAssistant,
+    student_entry: MockConfigEntry,
+    fake: FakeClassCharts,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Only a read that worked but predates a change is read again in seconds;
+    a failed read of a changed dataset waits for the next poll, as any failure."""
+    await setup_entry(hass_london, student_entry)  # Tuesday 10:00, school hours
+    coordinator = student_entry.runtime_data.coordinator
+    coordinator.invalidate(STUDENT_ID, Dataset.HOMEWORK)
+    fake.fail_next(path_contains="homeworks/")
+    await coordinator.async_refresh()
+    fake.clear_requests()
+    await advance(hass_london, freezer, timedelta(minutes=9))
+    assert fake.api_requests() == []
+    await advance(hass_london, freezer, timedelta(minutes=1))
+    assert len(fake.api_requests("homeworks")) == 1
 
 
 async def test_after_the_read_back_homework_keeps_its_schedule(
