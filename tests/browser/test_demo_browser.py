@@ -114,7 +114,10 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     hass_port, fake_port = free_port(), free_port()
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen(  # noqa: S603
-            [str(DEVELOP)],
+            # SIGINT as a terminal's job has it: a runner that started these
+            # tests in the background may have left it ignored, and a shell
+            # started with it ignored cannot trap it (its Ctrl-C would do nothing).
+            ["env", "--default-signal=INT,QUIT", str(DEVELOP)],  # noqa: S607
             cwd=ROOT,
             env={
                 **os.environ,
@@ -139,6 +142,35 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
                 process.wait(10)
+        stop_left_behind(config)
+
+
+def stop_left_behind(config: Path) -> None:
+    """Stop the fake and Home Assistant of a script that could not (killed hard).
+
+    Each runs in its own process group, listed in ``.develop.pids``; the
+    script removes that file once it has stopped them itself.
+    """
+    pids = config / ".develop.pids"
+    if not pids.exists():
+        return
+    groups = [int(pid) for pid in pids.read_text(encoding="utf-8").split()]
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for group in groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, sig)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(alive(g) for g in groups):
+            time.sleep(0.2)
+
+
+def alive(pid: int) -> bool:
+    """Whether a process still exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def wait_until_running(demo: Demo, limit: float) -> str:
