@@ -110,6 +110,12 @@ class Stack:
             found.append((match.group(3), entry.strip()))
         return found
 
+    def log_lines(self, containing: str) -> list[str]:
+        """Lines of Home Assistant's log that contain ``containing``."""
+        log = self.config / "home-assistant.log"
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        return [line for line in text.splitlines() if containing in line]
+
     def stop(self) -> None:
         """Stop every process (Home Assistant first)."""
         for process in reversed(self.processes):
@@ -303,6 +309,29 @@ def text_field(page: Page | Locator, label: str) -> Locator:
 async def submit(page: Page) -> None:
     """Press the form's Submit button."""
     await page.get_by_role("button", name="Submit").click()
+
+
+def record_frames(page: Page, *containing: str) -> list[str]:
+    """Websocket messages to and from the page that contain one of ``containing``.
+
+    Filled as they pass, from before the page's next ``goto``: a failed wait
+    then says whether the frontend sent its call and what came back.
+    """
+    frames: list[str] = []
+
+    def keep(direction: str, payload: str | bytes) -> None:
+        text = payload if isinstance(payload, str) else payload.decode(errors="replace")
+        if any(part in text for part in containing):
+            frames.append(f"{time.strftime('%H:%M:%S')} {direction} {text[:600]}")
+
+    page.on(
+        "websocket",
+        lambda ws: (
+            ws.on("framesent", lambda payload: keep("sent", payload)),
+            ws.on("framereceived", lambda payload: keep("received", payload)),
+        ),
+    )
+    return frames
 
 
 async def wait_until(what: str, check: Any, limit: float = 30.0) -> Any:

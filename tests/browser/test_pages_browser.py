@@ -16,6 +16,7 @@ from tests.browser.frontend import (
     Stack,
     api_of,
     browser_page,
+    record_frames,
     settle,
     shoot,
     wait_until,
@@ -107,14 +108,18 @@ async def test_tick_from_the_list(stack: Stack) -> None:
     summary = "Mathematics: Algebra starter"
     assert await status_is(stack, summary, "needs_action")
     async with browser_page(stack) as page:
+        frames = record_frames(page, "update_item", summary, '"success":false')
         await open_list(page, stack)
         await shoot(page, "homework-todo.png")
-        await item_checkbox(page, summary).click()
-        await wait_until("the tick", lambda: status_is(stack, summary, "completed"))
-        await item_checkbox(page, summary).click()
-        await wait_until(
-            "the untick", lambda: status_is(stack, summary, "needs_action")
-        )
+        for what, status in (("the tick", "completed"), ("the untick", "needs_action")):
+            await item_checkbox(page, summary).click()
+            try:
+                await wait_until(what, lambda s=status: status_is(stack, summary, s))
+            except AssertionError as err:  # say where it was lost
+                log = stack.log_lines("classcharts")
+                raise AssertionError(
+                    f"{err}; frames: {frames}; log: {log[-30:]}"
+                ) from err
     assert unexpected_errors(stack) == []
     assert stack.errors() == []
 
