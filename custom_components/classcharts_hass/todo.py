@@ -12,7 +12,7 @@ from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .client import AccountType, ClassChartsError, Homework, Pupil
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .coordinator import ClassChartsConfigEntry, ClassChartsCoordinator
 from .entity import ClassChartsEntity, add_pupil_entities, exists
 from .errors import action_error
@@ -118,13 +118,19 @@ class HomeworkTodoList(ClassChartsEntity, TodoListEntity):
                 translation_domain=DOMAIN, translation_key="completed_by_teacher"
             )
         try:
-            await self.coordinator.client.set_homework_done(
+            sent = await self.coordinator.client.set_homework_done(
                 self.pupil_id, homework, done
             )
         except ClassChartsError as err:
             # The toggle may have arrived with its answer lost: read it back.
             await _read_back(self.hass, self.pupil_id)
             raise action_error(err) from err
+        LOGGER.debug(
+            "Homework %s marked %s: %s",
+            homework.id,
+            "done" if done else "not done",
+            "sent to ClassCharts" if sent else "ClassCharts already had it so",
+        )
         await _read_back(self.hass, self.pupil_id)
 
 

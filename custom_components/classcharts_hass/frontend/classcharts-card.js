@@ -178,6 +178,10 @@ function defineElements() {
       this.attachShadow({ mode: "open" });
       this._events = { key: "", lessons: [] };
       this._todo = { key: "", items: [] };
+      // Homework whose tick is on its way: drawn ticked and locked, so a redraw
+      // meanwhile (the minute's timer, any state change) neither unticks the
+      // box nor lets it be ticked twice.
+      this._ticking = new Set();
       this._drawn = "";
     }
 
@@ -449,14 +453,16 @@ function defineElements() {
 
     // ---- homework, from the to-do list ---------------------------------------
 
-    _loadHomework() {
+    // The list again when the entity changed, or (``force``) after a tick;
+    // resolves once drawn.
+    _loadHomework(force = false) {
       const todo = this._ids["todo.homework"];
       const state = todo && this._hass.states[todo];
-      if (!present(state)) return;
+      if (!present(state)) return Promise.resolve();
       const key = `${todo}|${state.state}|${state.last_updated}`;
-      if (key === this._todo.key) return;
+      if (key === this._todo.key && !force) return Promise.resolve();
       this._todo = { ...this._todo, key };
-      this._hass.connection
+      return this._hass.connection
         .sendMessagePromise({ type: "todo/item/list", entity_id: todo })
         .then(
           (result) => {
@@ -497,8 +503,9 @@ function defineElements() {
         any = true;
         parts.push(`<div class="label ${name}">${escape(say(hass, name))} (${items.length})</div><ul>`);
         for (const item of items) {
+          const sending = this._ticking.has(item.uid) ? " checked disabled" : "";
           const box = canTick
-            ? `<input type="checkbox" data-uid="${escape(item.uid)}" aria-label="${escape(say(hass, "tick", { title: item.summary }))}">`
+            ? `<input type="checkbox" data-uid="${escape(item.uid)}" aria-label="${escape(say(hass, "tick", { title: item.summary }))}"${sending}>`
             : "";
           parts.push(`<li class="${name}">${box}<span>${escape(item.summary)}</span></li>`);
         }
@@ -508,15 +515,24 @@ function defineElements() {
       return parts.join("");
     }
 
+    // Home Assistant's frontend shows a failed action's message itself; the box
+    // then shows the homework as the list has it, after the list is read again.
     _tick(box) {
+      const uid = box.dataset.uid;
+      this._ticking.add(uid);
       box.disabled = true;
       this._hass
-        .callService("todo", "update_item", { item: box.dataset.uid, status: "completed" }, {
+        .callService("todo", "update_item", { item: uid, status: "completed" }, {
           entity_id: this._ids["todo.homework"],
         })
-        .catch(() => {
-          box.checked = false;
-          box.disabled = false;
+        .then(
+          () => this._loadHomework(true),
+          () => undefined,
+        )
+        .finally(() => {
+          this._ticking.delete(uid);
+          this._drawn = "";
+          this._render();
         });
     }
 
