@@ -57,10 +57,9 @@ __all__ = ["ClassChartsConfigEntry", "ClassChartsCoordinator", "device_identifie
 
 # A timetable day that lost most of its lessons is read again this soon.
 CONFIRM_AFTER: Final = timedelta(minutes=5)
-# A dataset we changed while a poll read it is read again this soon. The
-# refresh the change asked for may never run: Home Assistant drops it when
-# its cooldown ends during a poll ("any call is good"), and that poll's
-# answer may predate the change.
+# A dataset we changed while a poll read it is read again this soon: Home
+# Assistant drops the refresh the change asked for when its cooldown ends
+# during a poll ("any call is good"), whose answer may predate the change.
 READ_AGAIN_AFTER_CHANGE: Final = timedelta(seconds=10)
 
 type ClassChartsConfigEntry = ConfigEntry[ClassChartsRuntimeData]
