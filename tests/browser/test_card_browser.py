@@ -479,10 +479,25 @@ async def test_editor_saves_a_pupil(school: School) -> None:
         await open_dashboard(page, f"{school.stack.url}/card-day/day?edit=1")
         await page.get_by_text("Edit", exact=True).click()
         dialog = page.locator("hui-dialog-edit-card")
-        await dialog.locator("classcharts-card-editor ha-selector-device").click()
-        await dialog.get_by_text("Ben Example", exact=True).click()
         # The dialog's preview follows the editor before anything is saved.
-        await expect(dialog.locator("classcharts-card h2")).to_have_text("Ben Example")
+        # 2026.10's picker may drop a click while its list draws (seen once in
+        # a dozen runs: the list closed, Ada still chosen); then Ben is picked
+        # again, as a person would.
+        option = dialog.get_by_text("Ben Example", exact=True)
+        for attempt in (1, 2):
+            if not await option.is_visible():
+                await dialog.locator(
+                    "classcharts-card-editor ha-selector-device"
+                ).click()
+            await option.click()
+            try:
+                await expect(dialog.locator("classcharts-card h2")).to_have_text(
+                    "Ben Example", timeout=10_000 * attempt
+                )
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
         await dialog.get_by_role("button", name="Save").click()
         await expect(dialog).to_be_hidden()
         # A closing dialog goes back in the page's history (the browser's Back
