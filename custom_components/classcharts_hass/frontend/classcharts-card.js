@@ -179,7 +179,7 @@ function defineElements() {
       this._events = { key: "", lessons: [] };
       this._todo = { key: "", items: [] };
       // Homework whose tick is on its way: drawn ticked and locked, so a redraw
-      // meanwhile (the minute's timer, any state change) neither unticks the
+      // meanwhile (its timer, any state change) neither unticks the
       // box nor lets it be ticked twice.
       this._ticking = new Set();
       this._drawn = "";
